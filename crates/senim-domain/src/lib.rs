@@ -1,0 +1,24 @@
+//! # Senim's domain: the Rules as code
+//!
+//! The Rules for the formation by sectoral state bodies of lists of trusted high-risk AI systems
+//! (Order No. 196/НҚ of 10 April 2026) map onto these modules:
+//!
+//! | Rules | module |
+//! |---|---|
+//! | §4, §5, Annex 1 — who applies and with what | [`application`] |
+//! | Annex 1 applicant block — BIN/IIN | [`identity`] |
+//! | §6, §8 — the ten- and five-working-day clocks | [`calendar`] |
+//! | §6 — the three checks | [`review`] |
+//! | §7, §8 — include, notice, resubmit | [`status`] |
+//! | §7, Annex 2 — what is published | [`annex2`] |
+//!
+//! Nothing here does I/O or knows about HTTP or SQL.
+
+pub mod annex2;
+pub mod application;
+pub mod calendar;
+pub mod identity;
+pub mod lang;
+pub mod review;
+pub mod role;
+pub mod status;

@@ -1,0 +1,108 @@
+//! The examination of Rules §6 and the decision it leads to (§7 or §8).
+
+use serde::{Deserialize, Serialize};
+
+use crate::application::FieldError;
+
+/// The three checks of Rules §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// §6.1: the application is completely filled in per Annex 1 (name, purpose and area,
+    /// functionality, goals and conditions of use).
+    Completeness,
+    /// §6.2: the applicant has the copyright certificate and/or the author's contract.
+    Copyright,
+    /// §6.3: the audit report is present and matches the application.
+    Audit,
+}
+
+impl Check {
+    pub const ALL: [Check; 3] = [Check::Completeness, Check::Copyright, Check::Audit];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Check::Completeness => "completeness",
+            Check::Copyright => "copyright",
+            Check::Audit => "audit",
+        }
+    }
+
+    /// The paragraph of the Rules the check comes from.
+    pub fn paragraph(self) -> &'static str {
+        match self {
+            Check::Completeness => "6.1",
+            Check::Copyright => "6.2",
+            Check::Audit => "6.3",
+        }
+    }
+}
+
+/// One check's outcome, as the reviewer records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub pass: Option<bool>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// The reviewer's checklist as entered: every check must have an outcome, a fail needs a comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChecklistInput {
+    pub completeness: CheckOutcome,
+    pub copyright: CheckOutcome,
+    pub audit: CheckOutcome,
+}
+
+/// A complete, consistent checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub results: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check: Check,
+    pub pass: bool,
+    pub comment: String,
+}
+
+/// What the checklist decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Rules §7: every check passed — include in the List.
+    Include,
+    /// Rules §8: a notice of nonconformity listing the failed checks with their comments.
+    Nonconformity(Vec<CheckResult>),
+}
+
+impl ChecklistInput {
+    /// Parses the reviewer's input, returning every problem at once.
+    pub fn parse(&self) -> Result<Checklist, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut results = Vec::new();
+        for (check, outcome) in [
+            (Check::Completeness, &self.completeness),
+            (Check::Copyright, &self.copyright),
+            (Check::Audit, &self.audit),
+        ] {
+            let comment = outcome.comment.trim().to_owned();
+            match outcome.pass {
+                None => errors.push(FieldError::new(format!("checks.{}.pass", check.code()), "required")),
+                Some(false) if comment.is_empty() => errors
+                    .push(FieldError::new(format!("checks.{}.comment", check.code()), "review.fail_needs_comment")),
+                Some(pass) => results.push(CheckResult { check, pass, comment }),
+            }
+        }
+        if errors.is_empty() { Ok(Checklist { results }) } else { Err(errors) }
+    }
+}
+
+impl Checklist {
+    /// Rules §7 and §8: all pass → include; any fail → notice.
+    pub fn decision(&self) -> Decision {
+        let failed: Vec<CheckResult> = self.results.iter().filter(|r| !r.pass).cloned().collect();
+        if failed.is_empty() { Decision::Include } else { Decision::Nonconformity(failed) }
+    }
+}

@@ -1,0 +1,171 @@
+//! Building an edition: the immutable, numbered, signed snapshot of one body's List (Rules §7: "when
+//! the List is updated, the updated edition is posted").
+//!
+//! Everything here is a pure function of its input: given the same entries, time and key, `build`
+//! returns the same bytes, so an edition can be rebuilt and compared, and nothing here does I/O.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use jiff::Timestamp;
+use jiff::tz::{Offset, TimeZone};
+use sha2::{Digest, Sha256};
+
+use senim_domain::annex2::{Annex2Entry, BodyRef};
+
+use crate::jcs;
+use crate::keys::{ALG, EditionKey};
+use crate::manifest::{
+    ArtifactRef, Changes, EditionJson, EntriesRef, FORMAT, InclusionProof, Manifest, PreviousRef, Signature,
+    SignedManifest,
+};
+use crate::merkle::{self, Hash};
+use crate::render;
+
+/// What the publisher decides; everything else of an edition is derived from it.
+pub struct EditionInput<'a> {
+    pub body: BodyRef,
+    /// The edition's number: 1 for the body's first, then consecutive.
+    pub number: u32,
+    pub published_at: Timestamp,
+    /// `None` for edition 1; otherwise the previous edition's number and manifest hash
+    /// ([`Manifest::sha256_hex`]).
+    pub previous: Option<PreviousRef>,
+    /// The List's entries in the order they are to be published. Their `position` is overwritten with
+    /// 1..n in this order. Every entry must belong to `body` (same code) and have a distinct registry
+    /// number; verification rejects an edition that breaks either.
+    pub entries: Vec<Annex2Entry>,
+    pub changes: Changes,
+    pub key: &'a EditionKey,
+}
+
+/// A stored file of an edition, served byte-identical forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    pub name: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Artifact {
+    fn reference(&self) -> ArtifactRef {
+        ArtifactRef {
+            name: self.name.clone(),
+            media_type: self.media_type.clone(),
+            bytes: self.bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(&self.bytes)),
+        }
+    }
+}
+
+/// A built edition, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub signed: SignedManifest,
+    /// The entries as published, positions 1..n.
+    pub entries: Vec<Annex2Entry>,
+    /// The per-language renderings listed in the manifest: `{n}.{lang}.html` and `{n}.{lang}.csv`.
+    pub artifacts: Vec<Artifact>,
+    /// `{n}.json`: manifest, signature and entries. Not listed in the manifest, which it contains.
+    pub edition_json: Artifact,
+    /// The Merkle leaf hash of each entry, in position order.
+    pub leaves: Vec<Hash>,
+}
+
+/// Builds, renders and signs an edition.
+pub fn build(input: EditionInput) -> Edition {
+    let n = input.number;
+    let mut entries = input.entries;
+    for (i, entry) in entries.iter_mut().enumerate() {
+        entry.position = u32::try_from(i + 1).expect("fewer than 2^32 entries");
+    }
+    let leaves: Vec<Hash> = entries.iter().map(entry_leaf).collect();
+    let published_at = kazakhstan_time(input.published_at);
+
+    let mut artifacts = Vec::new();
+    for lang in render::languages_of(&entries) {
+        artifacts.push(Artifact {
+            name: format!("{n}.{lang}.html"),
+            media_type: "text/html".to_owned(),
+            bytes: render::html(&entries, &input.body, n, &published_at, lang),
+        });
+        artifacts.push(Artifact {
+            name: format!("{n}.{lang}.csv"),
+            media_type: "text/csv".to_owned(),
+            bytes: render::csv(&entries, lang),
+        });
+    }
+
+    let manifest = Manifest {
+        format: FORMAT.to_owned(),
+        body: input.body,
+        edition: n,
+        published_at,
+        previous: input.previous,
+        entries: EntriesRef { count: entries.len() as u64, merkle_root: hex::encode(merkle::root(&leaves)) },
+        changes: input.changes,
+        artifacts: artifacts.iter().map(Artifact::reference).collect(),
+        key_id: input.key.key_id(),
+    };
+    let signed = sign(manifest, input.key);
+    let edition_json = Artifact {
+        name: format!("{n}.json"),
+        media_type: "application/json".to_owned(),
+        // Canonical form, so that every byte of the file is significant: there is no whitespace or
+        // key order that could be altered without changing what the signature and root cover.
+        bytes: jcs::to_canonical(&EditionJson {
+            manifest: signed.manifest.clone(),
+            signature: signed.signature.clone(),
+            entries: entries.clone(),
+        }),
+    };
+    Edition { signed, entries, artifacts, edition_json, leaves }
+}
+
+/// Signs `JCS(manifest)` with `key`.
+pub fn sign(manifest: Manifest, key: &EditionKey) -> SignedManifest {
+    let value = STANDARD.encode(key.sign(&jcs::to_canonical(&manifest)));
+    let signature = Signature { alg: ALG.to_owned(), key_id: key.key_id(), value };
+    SignedManifest { manifest, signature }
+}
+
+/// The Merkle leaf hash of an entry: `SHA-256(0x00 ‖ JCS(entry))`.
+pub fn entry_leaf(entry: &Annex2Entry) -> Hash {
+    merkle::leaf_hash(&jcs::to_canonical(entry))
+}
+
+/// The inclusion proof of the entry with `registry_number` among an edition's entries (in position
+/// order), or `None` when the edition does not contain it.
+pub fn proof(edition_entries: &[Annex2Entry], registry_number: &str) -> Option<InclusionProof> {
+    let index = edition_entries.iter().position(|e| e.registry_number == registry_number)?;
+    let leaves: Vec<Hash> = edition_entries.iter().map(entry_leaf).collect();
+    let path = merkle::inclusion_proof(&leaves, index)?;
+    Some(InclusionProof {
+        leaf_index: index as u64,
+        tree_size: leaves.len() as u64,
+        path: path.iter().map(hex::encode).collect(),
+        entry: edition_entries[index].clone(),
+    })
+}
+
+/// Kazakhstan's offset from UTC. The whole country has kept UTC+5 since 1 March 2024; a fixed offset
+/// rather than a tz database keeps published bytes independent of the host's tzdata.
+const KAZAKHSTAN_HOURS: i8 = 5;
+
+/// A timestamp as Kazakhstan time to the second, `2026-06-05T10:12:03+05:00`.
+pub fn kazakhstan_time(at: Timestamp) -> String {
+    let zone = TimeZone::fixed(Offset::constant(KAZAKHSTAN_HOURS));
+    at.to_zoned(zone).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_at_is_kazakhstan_time_to_the_second() {
+        let at: Timestamp = "2026-06-05T05:12:03.987Z".parse().unwrap();
+        assert_eq!(kazakhstan_time(at), "2026-06-05T10:12:03+05:00");
+        let midnight: Timestamp = "2026-12-31T19:00:00Z".parse().unwrap();
+        assert_eq!(kazakhstan_time(midnight), "2027-01-01T00:00:00+05:00");
+    }
+}

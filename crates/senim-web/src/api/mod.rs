@@ -1,0 +1,114 @@
+//! The JSON API under `/api/v1` (`docs/api-design.md`, `shared/design/api.md`), with the OpenAPI
+//! document generated from these handlers at `/api/openapi.json`.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use senim_domain::lang::Lang;
+use senim_store::users::User;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::MaybeUser;
+use crate::error::ApiError;
+use crate::i18n;
+
+pub mod applicant;
+pub mod public;
+pub mod staff;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Senim API", description = "Lists of trusted high-risk AI systems of Kazakhstan's sectoral state bodies (Rules, Order No. 196/НҚ)."),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(public::bodies))
+        .routes(routes!(public::id_check))
+        .routes(routes!(public::keys))
+        .routes(routes!(public::current_edition))
+        .routes(routes!(public::manifest))
+        .routes(routes!(public::artifact))
+        .routes(routes!(public::proof))
+        .routes(routes!(public::search))
+        .routes(routes!(applicant::list, applicant::create))
+        .routes(routes!(applicant::get_one, applicant::replace))
+        .routes(routes!(applicant::upload))
+        .routes(routes!(applicant::remove_attachment))
+        .routes(routes!(applicant::submit))
+        .routes(routes!(applicant::withdraw))
+        .routes(routes!(staff::queue))
+        .routes(routes!(staff::review))
+        .routes(routes!(staff::pending))
+        .routes(routes!(staff::publish))
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi_router().split_for_parts().1
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, doc) = openapi_router().split_for_parts();
+    let json = doc.to_pretty_json().unwrap_or_default();
+    router
+        .route("/api/openapi.json", get(move || async move { ([("content-type", "application/json")], json) }))
+        .fallback(|| async { ApiError::not_found().into_response() })
+}
+
+/// The language of messages: `Accept-Language` (kk default, ru, en).
+pub struct ApiLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ApiLang(i18n::negotiate(None, &parts.headers)))
+    }
+}
+
+/// An authenticated caller (bearer token or session); 401 problem otherwise.
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = i18n::negotiate(None, &parts.headers);
+        let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await.unwrap_or(MaybeUser(None));
+        user.map(ApiUser).ok_or_else(|| ApiError::unauthorized().lang(lang))
+    }
+}
+
+/// A JSON body whose every failure (syntax, types, content type) is a 400 problem, never a 500.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = i18n::negotiate(None, req.headers());
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError::bad_request(e.body_text()).lang(lang)),
+        }
+    }
+}

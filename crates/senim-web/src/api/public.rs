@@ -1,0 +1,186 @@
+//! Public, unauthenticated calls: bodies, BIN/IIN check, editions, artifacts, proofs, keys, search.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use senim_domain::annex2::Annex2Entry;
+use senim_domain::identity;
+use senim_publish::edition;
+use senim_store::{blobs, bodies, editions};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::ApiLang;
+use crate::AppState;
+use crate::error::ApiError;
+
+#[derive(Serialize, ToSchema)]
+pub struct BodySummary {
+    pub code: String,
+    #[schema(value_type = Object)]
+    pub name: senim_domain::lang::LangText,
+    pub current_edition: Option<i64>,
+    pub entries: i64,
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "internal error");
+    ApiError::internal()
+}
+
+/// Every sectoral state body, with its current edition and number of entries.
+#[utoipa::path(get, path = "/api/v1/bodies", tag = "public", responses((status = 200, body = [BodySummary])))]
+pub async fn bodies(State(state): State<AppState>) -> Result<Json<Vec<BodySummary>>, ApiError> {
+    let all = bodies::all(&state.store).await.map_err(internal)?;
+    let latest = editions::all_latest(&state.store).await.map_err(internal)?;
+    let out = all
+        .into_iter()
+        .map(|b| {
+            let ed = latest.iter().find(|e| e.body_code == b.code);
+            let count = ed
+                .and_then(|e| serde_json::from_str::<Vec<serde_json::Value>>(&e.entries).ok())
+                .map_or(0, |v| v.len() as i64);
+            BodySummary { code: b.code, name: b.name, current_edition: ed.map(|e| e.number), entries: count }
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// BIN/IIN check: format, check digit and what the number encodes. 200 also for an invalid number.
+#[utoipa::path(get, path = "/api/v1/id/{number}", tag = "public",
+    params(("number" = String, Path, description = "12-digit BIN or IIN")),
+    responses((status = 200, description = "`{valid, kind, …decoded parts}`", body = Object)))]
+pub async fn id_check(Path(number): Path<String>) -> Json<identity::IdReport> {
+    Json(identity::report(&number))
+}
+
+/// Public keys of edition signatures, retired ones included.
+#[utoipa::path(get, path = "/api/v1/keys", tag = "public", responses((status = 200, body = Object)))]
+pub async fn keys(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let keys = crate::services::publication::public_keys(&state).await?;
+    Ok(Json(keys).into_response())
+}
+
+async fn stored_edition(state: &AppState, code: &str, n: i64) -> Result<editions::StoredEdition, ApiError> {
+    editions::get(&state.store, code, n).await.map_err(internal)?.ok_or_else(ApiError::not_found)
+}
+
+/// The current edition's number and signed manifest; 404 when the body has none yet.
+#[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/current", tag = "public",
+    params(("code" = String, Path)), responses((status = 200, body = Object), (status = 404)))]
+pub async fn current_edition(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, ApiError> {
+    let e = editions::latest(&state.store, &code).await.map_err(internal)?.ok_or_else(ApiError::not_found)?;
+    let mut v: serde_json::Value = serde_json::from_str(&e.signed_manifest).map_err(internal)?;
+    v["edition"] = e.number.into();
+    Ok(Json(v).into_response())
+}
+
+/// An edition's signed manifest.
+#[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/{n}/manifest", tag = "public",
+    params(("code" = String, Path), ("n" = i64, Path)), responses((status = 200, body = Object), (status = 404)))]
+pub async fn manifest(
+    State(state): State<AppState>,
+    Path((code, n)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    let e = stored_edition(&state, &code, n).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], e.signed_manifest).into_response())
+}
+
+/// A stored artifact of an edition, byte-identical forever.
+#[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/{n}/files/{name}", tag = "public",
+    params(("code" = String, Path), ("n" = i64, Path), ("name" = String, Path)),
+    responses((status = 200, description = "the artifact's bytes"), (status = 304), (status = 404)))]
+pub async fn artifact(
+    State(state): State<AppState>,
+    Path((code, n, name)): Path<(String, i64, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve_artifact(&state, &code, n, &name, &headers).await
+}
+
+/// Serves stored bytes with a strong ETag (the SHA-256) and an immutable cache lifetime.
+pub async fn serve_artifact(
+    state: &AppState,
+    code: &str,
+    n: i64,
+    name: &str,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let a = editions::artifact(&state.store, code, n, name).await.map_err(internal)?.ok_or_else(ApiError::not_found)?;
+    let etag = format!("\"{}\"", a.sha256);
+    let cache = "public, max-age=31536000, immutable";
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache.to_owned())])
+            .into_response());
+    }
+    let bytes = blobs::get(&state.store, &a.sha256).await.map_err(internal)?.ok_or_else(ApiError::internal)?;
+    let media =
+        if a.media_type.starts_with("text/") { format!("{}; charset=utf-8", a.media_type) } else { a.media_type };
+    let disposition =
+        if name.ends_with(".html") { "inline".to_owned() } else { format!("attachment; filename=\"{code}-{name}\"") };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The inclusion proof of an entry in an edition (RFC 9162 audit path).
+#[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/{n}/proof/{registry_number}", tag = "public",
+    params(("code" = String, Path), ("n" = i64, Path), ("registry_number" = String, Path)),
+    responses((status = 200, body = Object), (status = 404)))]
+pub async fn proof(
+    State(state): State<AppState>,
+    Path((code, n, number)): Path<(String, i64, String)>,
+) -> Result<Response, ApiError> {
+    let e = stored_edition(&state, &code, n).await?;
+    let entries: Vec<Annex2Entry> = serde_json::from_str(&e.entries).map_err(internal)?;
+    let proof = edition::proof(&entries, &number).ok_or_else(ApiError::not_found)?;
+    Ok(Json(proof).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Words to find in the system's name, owner, area or functionality (any language).
+    #[serde(default)]
+    pub q: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchHit {
+    pub body: String,
+    pub edition: i64,
+    #[schema(value_type = Object)]
+    pub entry: Annex2Entry,
+}
+
+/// Entries of every body's current edition matching `q`.
+#[utoipa::path(get, path = "/api/v1/search", tag = "public", params(SearchQuery), responses((status = 200, body = [SearchHit])))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiLang(_lang): ApiLang,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<Vec<SearchHit>>, ApiError> {
+    let needle = q.q.trim().to_lowercase();
+    let mut hits = Vec::new();
+    for e in editions::all_latest(&state.store).await.map_err(internal)? {
+        let entries: Vec<Annex2Entry> = serde_json::from_str(&e.entries).map_err(internal)?;
+        for entry in entries {
+            let hay = [&entry.system_name, &entry.owner, &entry.area, &entry.functionality]
+                .iter()
+                .flat_map(|t| t.0.values())
+                .chain(std::iter::once(&entry.registry_number))
+                .any(|s| s.to_lowercase().contains(&needle));
+            if hay {
+                hits.push(SearchHit { body: e.body_code.clone(), edition: e.number, entry });
+            }
+        }
+    }
+    Ok(Json(hits))
+}

@@ -1,0 +1,137 @@
+//! The body's calls: the review queue and decisions (Rules §6–§8), pending entries and editions (§7).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use senim_domain::calendar::kz_date;
+use senim_domain::review::ChecklistInput;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{ApiJson, ApiLang, ApiUser};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::services::{publication, review};
+
+#[derive(Serialize, ToSchema)]
+pub struct QueueEntry {
+    pub id: String,
+    pub status: String,
+    pub round: i64,
+    #[schema(value_type = Object)]
+    pub system_name: senim_domain::lang::LangText,
+    pub applicant: String,
+    pub received_on: String,
+    pub due_on: String,
+    /// Working days from today to the due date; negative when overdue.
+    pub working_days_left: Option<i32>,
+}
+
+/// The caller's body's applications awaiting a decision, oldest due first.
+#[utoipa::path(get, path = "/api/v1/review/queue", tag = "reviewer", security(("bearer" = [])),
+    responses((status = 200, body = [QueueEntry]), (status = 401), (status = 403)))]
+pub async fn queue(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<QueueEntry>>, ApiError> {
+    let items = review::queue(&state, &user).await?;
+    let today = kz_date(Timestamp::now());
+    let calendar = state.calendar();
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| QueueEntry {
+                id: i.application.id.clone(),
+                status: i.application.status.code().to_owned(),
+                round: i.round,
+                system_name: i.application.form.system.name.clone(),
+                applicant: i.application.form.applicant.name.clone(),
+                received_on: i.received_on.to_string(),
+                due_on: i.due_on.to_string(),
+                working_days_left: calendar.working_days_left(today, i.due_on).ok(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    #[schema(value_type = Object)]
+    pub checks: ChecklistInput,
+}
+
+/// Records the §6 checklist: all pass → included; any fail → notice of nonconformity.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/review", tag = "reviewer", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ReviewRequest,
+    responses((status = 200, body = Object), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn review(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReviewRequest>,
+) -> Result<Response, ApiError> {
+    let outcome = review::decide(&state, &user, &id, &req.checks, Timestamp::now())
+        .await
+        .map_err(|e| ApiError::from(e).lang(lang))?;
+    let body = match outcome {
+        review::Outcome::Included { registry_number, included_on, publication_due_on } => serde_json::json!({
+            "status": "included",
+            "registry_number": registry_number,
+            "included_on": included_on.to_string(),
+            "publication_due_on": publication_due_on.to_string(),
+        }),
+        review::Outcome::Nonconforming { failed, round } => serde_json::json!({
+            "status": "nonconforming",
+            "notice": {"round": round, "failed": failed},
+        }),
+    };
+    Ok(Json(body).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PendingEntry {
+    pub registry_number: String,
+    pub change: String,
+    pub included_on: String,
+    pub publication_due_on: String,
+    #[schema(value_type = Object)]
+    pub system_name: senim_domain::lang::LangText,
+}
+
+/// Included or changed entries not yet in an edition, with their publication due date (Rules §7).
+#[utoipa::path(get, path = "/api/v1/bodies/{code}/pending", tag = "publisher", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = [PendingEntry]), (status = 401), (status = 403)))]
+pub async fn pending(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<PendingEntry>>, ApiError> {
+    let entries = publication::pending(&state, &user, &code).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| PendingEntry {
+                registry_number: e.registry_number,
+                change: e.pending.map(|p| p.code()).unwrap_or_default().to_owned(),
+                included_on: e.included_on.to_string(),
+                publication_due_on: e.publication_due_on.to_string(),
+                system_name: e.entry.system_name,
+            })
+            .collect(),
+    ))
+}
+
+/// Publishes the next edition with every pending change → the signed manifest.
+#[utoipa::path(post, path = "/api/v1/bodies/{code}/editions", tag = "publisher", security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses((status = 201, body = Object), (status = 401), (status = 403), (status = 409)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let e =
+        publication::publish(&state, &user, &code, Timestamp::now()).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    Ok((StatusCode::CREATED, [("content-type", "application/json")], e.signed_manifest).into_response())
+}

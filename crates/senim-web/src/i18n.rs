@@ -1,0 +1,119 @@
+//! Translations (Fluent files in `i18n/{kk,ru,en}`) and the choice of language for a request.
+//!
+//! Kazakh is the default. A `lang` query parameter (the language switcher's links) wins, then the
+//! `lang` cookie it sets, then `Accept-Language`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use axum::http::HeaderMap;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use senim_domain::lang::Lang;
+use unic_langid::langid;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./i18n",
+        fallback_language: "kk",
+        // Fluent's bidi isolation marks would end up inside HTML attributes and CSV cells.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+fn langid(lang: Lang) -> LanguageIdentifier {
+    match lang {
+        Lang::Kk => langid!("kk"),
+        Lang::Ru => langid!("ru"),
+        Lang::En => langid!("en"),
+    }
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: &str) -> String {
+    LOCALES.try_lookup(&langid(lang), key).unwrap_or_else(|| missing(key))
+}
+
+/// A missing translation shows its key (and a test fails), never a panic.
+fn missing(key: &str) -> String {
+    tracing::warn!(key, "missing translation");
+    key.to_owned()
+}
+
+/// The text of `key` with named arguments.
+pub fn t_args(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> =
+        args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+    LOCALES.try_lookup_with_args(&langid(lang), key, &map).unwrap_or_else(|| missing(key))
+}
+
+/// Whether a key exists in Kazakh (every key must; a test checks all three languages agree).
+pub fn has(lang: Lang, key: &str) -> bool {
+    LOCALES.try_lookup(&langid(lang), key).is_some()
+}
+
+/// The message for a field error code (`bin_iin.checksum` → key `err-bin_iin-checksum`).
+pub fn error_message(lang: Lang, code: &str) -> String {
+    let key = format!("err-{}", code.replace('.', "-"));
+    if has(lang, &key) { t(lang, &key) } else { t(lang, "err-invalid") }
+}
+
+/// The label of a field path (`applicant.bin_iin` → key `f-applicant-bin_iin`).
+pub fn field_label(lang: Lang, field: &str) -> String {
+    let key = format!("f-{}", field.replace('.', "-"));
+    if has(lang, &key) { t(lang, &key) } else { field.to_owned() }
+}
+
+/// Picks the language: `?lang=`, then the cookie, then `Accept-Language`, then Kazakh.
+pub fn negotiate(query_lang: Option<&str>, headers: &HeaderMap) -> Lang {
+    if let Some(l) = query_lang.and_then(Lang::parse) {
+        return l;
+    }
+    if let Some(l) = cookie(headers, "lang").and_then(|v| Lang::parse(&v)) {
+        return l;
+    }
+    if let Some(accept) = headers.get("accept-language").and_then(|v| v.to_str().ok()) {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in accept.split(',') {
+            let mut it = part.trim().split(';');
+            let tag = it.next().unwrap_or("").trim();
+            let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::parse(primary)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
+            }
+        }
+        if let Some((_, l)) = best {
+            return l;
+        }
+    }
+    Lang::Kk
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
+        h.split(';').find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kazakh_is_the_default_and_accept_language_is_honoured() {
+        let mut h = HeaderMap::new();
+        assert_eq!(negotiate(None, &h), Lang::Kk);
+        h.insert("accept-language", "en-US,en;q=0.9,ru;q=0.8".parse().unwrap());
+        assert_eq!(negotiate(None, &h), Lang::En);
+        h.insert("cookie", "a=b; lang=ru".parse().unwrap());
+        assert_eq!(negotiate(None, &h), Lang::Ru);
+        assert_eq!(negotiate(Some("kk"), &h), Lang::Kk);
+    }
+}

@@ -1,0 +1,73 @@
+//! # Senim's HTTP face
+//!
+//! Public pages, the applicant's and the staff's pages, and the JSON API (`/api/v1`, documented at
+//! `/api/openapi.json`). Handlers extract, call one workflow of [`services`], and render.
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use senim_domain::calendar::Calendar;
+use senim_domain::lang::Lang;
+use senim_store::Store;
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod security;
+pub mod services;
+
+/// Settings of a running server (from the command line and the environment; see `senim serve --help`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Demo mode: e-mails are kept in the outbox and readable by the administrator.
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { secure_cookies: false, demo: false }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    calendar: Arc<RwLock<Calendar>>,
+    pub config: Config,
+}
+
+impl AppState {
+    pub fn new(store: Store, calendar: Calendar, config: Config) -> Self {
+        AppState { store, calendar: Arc::new(RwLock::new(calendar)), config }
+    }
+
+    /// Loads the calendar (shipped years plus administrators' overrides) from the store.
+    pub async fn load(store: Store, config: Config) -> anyhow::Result<Self> {
+        let calendar = senim_store::calendar::load(&store).await?;
+        Ok(Self::new(store, calendar, config))
+    }
+
+    /// A snapshot of the working-day calendar.
+    pub fn calendar(&self) -> Calendar {
+        self.calendar.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_calendar(&self, calendar: Calendar) {
+        *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = calendar;
+    }
+
+    /// The language of messages that have no reader's choice (e-mails to staff, the audit log).
+    pub fn default_lang(&self) -> Lang {
+        Lang::Kk
+    }
+}
+
+/// The whole application: pages, API and the security layers around them.
+pub fn app(state: AppState) -> Router {
+    let router = Router::new().merge(pages::router()).merge(api::router());
+    security::wrap(router, state)
+}

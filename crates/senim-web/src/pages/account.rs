@@ -1,0 +1,116 @@
+//! Signing in and out, and the account page where API tokens are made.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use senim_store::{audit, users};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::{Ctx, error_page, render, require_user, see_other};
+use crate::AppState;
+use crate::auth::{self, SESSION_USER};
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+pub struct SigninPage {
+    pub p: Ctx,
+    pub email: String,
+    pub next: String,
+    pub failed: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn local_path(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_default()
+}
+
+pub async fn signin_page(p: Ctx, Query(q): Query<NextQuery>) -> Response {
+    render(&SigninPage { p, email: String::new(), next: local_path(q.next), failed: false })
+}
+
+#[derive(Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where each role starts.
+fn home_of(role: senim_domain::role::Role) -> &'static str {
+    use senim_domain::role::Role;
+    match role {
+        Role::Applicant => "/applications",
+        Role::Reviewer => "/review",
+        Role::Publisher => "/publish",
+        Role::BodyAdmin | Role::Admin => "/account",
+    }
+}
+
+pub async fn signin(p: Ctx, State(state): State<AppState>, session: Session, Form(f): Form<SigninForm>) -> Response {
+    let user = users::by_email(&state.store, &f.email).await.ok().flatten().filter(|u| !u.disabled);
+    let phc = user.as_ref().map_or_else(|| auth::dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let ok = auth::verify_password_blocking(f.password, phc).await && user.is_some();
+    let Some(user) = user.filter(|_| ok) else {
+        let page = SigninPage { p, email: f.email, next: local_path(Some(f.next)), failed: true };
+        return (StatusCode::UNAUTHORIZED, render(&page)).into_response();
+    };
+    // A new session id at sign-in, so a planted id cannot be ridden.
+    if session.cycle_id().await.is_err() || session.insert(SESSION_USER, &user.id).await.is_err() {
+        return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal");
+    }
+    let _ = audit::append_now(&state.store, &user.id, "user.signin", &user.id, &json!({})).await;
+    let next = local_path(Some(f.next));
+    see_other(if next.is_empty() { home_of(user.role) } else { &next })
+}
+
+pub async fn signout(session: Session) -> Response {
+    let _ = session.flush().await;
+    see_other("/")
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub p: Ctx,
+    pub new_token: Option<String>,
+}
+
+pub async fn account_page(p: Ctx) -> Response {
+    if let Err(r) = require_user(&p) {
+        return r;
+    }
+    render(&AccountPage { p, new_token: None })
+}
+
+/// Creates an API token for the signed-in user; shown once.
+pub async fn create_token(p: Ctx, State(state): State<AppState>) -> Response {
+    let user = match require_user(&p) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let Ok(token) = auth::new_token() else {
+        return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal");
+    };
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        users::create_token(&mut tx, &user.id, &auth::token_digest(&token), "web").await?;
+        audit::append(&mut tx, &user.id, "token.create", &user.id, &json!({})).await?;
+        tx.commit().await
+    }
+    .await;
+    if result.is_err() {
+        return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal");
+    }
+    render(&AccountPage { p, new_token: Some(token) })
+}

@@ -1,0 +1,171 @@
+//! Public pages: the bodies, each body's List (Annex 2 columns), downloads; health checks.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use senim_domain::annex2::Annex2Entry;
+use senim_domain::lang::Lang;
+use senim_publish::render::column_titles;
+use senim_store::{bodies, editions};
+use serde::Deserialize;
+
+use super::{Ctx, error_page, render};
+use crate::AppState;
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Sets the language cookie and returns to the page (only to a local path).
+pub async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Kk);
+    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+}
+
+pub struct BodyRow {
+    pub code: String,
+    pub name: String,
+    pub entries: usize,
+    pub edition: Option<i64>,
+    pub published_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct Home {
+    pub p: Ctx,
+    pub bodies: Vec<BodyRow>,
+}
+
+pub async fn home(p: Ctx, State(state): State<AppState>) -> Response {
+    let (all, latest) = match (bodies::all(&state.store).await, editions::all_latest(&state.store).await) {
+        (Ok(a), Ok(l)) => (a, l),
+        _ => return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal"),
+    };
+    let rows = all
+        .iter()
+        .map(|b| {
+            let ed = latest.iter().find(|e| e.body_code == b.code);
+            BodyRow {
+                code: b.code.clone(),
+                name: p.text(&b.short_name),
+                entries: ed
+                    .and_then(|e| serde_json::from_str::<Vec<serde_json::Value>>(&e.entries).ok())
+                    .map_or(0, |v| v.len()),
+                edition: ed.map(|e| e.number),
+                published_on: ed.map(|e| e.published_at.chars().take(10).collect()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    render(&Home { p, bodies: rows })
+}
+
+pub struct Row {
+    pub cells: Vec<String>,
+    pub registry_number: String,
+}
+
+pub struct FileLink {
+    pub name: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "body_list.html")]
+pub struct BodyList {
+    pub p: Ctx,
+    pub code: String,
+    pub name: String,
+    pub edition: Option<i64>,
+    pub published_at: String,
+    pub titles: Vec<String>,
+    pub rows: Vec<Row>,
+    pub files: Vec<FileLink>,
+}
+
+/// Rules §7: the body's List, viewable (Annex 2 columns) and downloadable.
+pub async fn body_list(p: Ctx, State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
+        return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
+    };
+    let latest = match editions::latest(&state.store, &code).await {
+        Ok(l) => l,
+        Err(_) => return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal"),
+    };
+    let entries: Vec<Annex2Entry> =
+        latest.as_ref().and_then(|e| serde_json::from_str(&e.entries).ok()).unwrap_or_default();
+    let lang = p.lang;
+    let rows = entries
+        .iter()
+        .map(|e| Row {
+            registry_number: e.registry_number.clone(),
+            cells: vec![
+                e.position.to_string(),
+                e.system_name.best(lang).to_owned(),
+                e.owner.best(lang).to_owned(),
+                e.area.best(lang).to_owned(),
+                e.functionality.best(lang).to_owned(),
+                format!("{}, {}, {}", e.audit.auditor.best(lang), e.audit.date, e.audit.conclusions.best(lang)),
+                e.included_on.to_string(),
+                e.body.name.best(lang).to_owned(),
+            ],
+        })
+        .collect();
+    let mut files = Vec::new();
+    if let Some(e) = &latest
+        && let Ok(arts) = editions::artifacts(&state.store, &code, e.number).await
+    {
+        for a in arts {
+            let label = p.ta("download-file", "name", &a.name);
+            files.push(FileLink { name: a.name, label });
+        }
+    }
+    render(&BodyList {
+        titles: column_titles(lang).iter().map(|s| (*s).to_owned()).collect(),
+        code,
+        name: p.text(&body.name),
+        edition: latest.as_ref().map(|e| e.number),
+        published_at: latest.as_ref().map(|e| e.published_at.clone()).unwrap_or_default(),
+        rows,
+        files,
+        p,
+    })
+}
+
+/// The same stored bytes as the API serves, at a page-friendly address.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((code, n, name)): Path<(String, i64, String)>,
+    headers: HeaderMap,
+) -> Response {
+    match crate::api::public::serve_artifact(&state, &code, n, &name, &headers).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,241 @@
+//! The body's pages: the review queue (Rules §6, §8), the examination and decision, publication (§7).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use senim_domain::application::FieldError;
+use senim_domain::calendar::kz_date;
+use senim_domain::review::{CheckOutcome, ChecklistInput};
+use senim_domain::role::Role;
+use senim_store::applications::{self as apps, Application, Attachment, Round};
+use senim_store::editions::{self, StoredEdition};
+use senim_store::entries::ListEntry;
+use senim_store::users::User;
+
+use super::form::{Values, flatten};
+use super::{Ctx, error_page, render, require_user, see_other, service_error};
+use crate::AppState;
+use crate::services::{ServiceError, applications as app_svc, publication, review};
+
+fn staff(p: &Ctx, role: Role) -> Result<User, Response> {
+    let user = require_user(p)?.clone();
+    if user.role != role || user.body_code.is_none() {
+        return Err(error_page(p, StatusCode::FORBIDDEN, "page-forbidden"));
+    }
+    Ok(user)
+}
+
+pub struct QueueRow {
+    pub id: String,
+    pub system: String,
+    pub applicant: String,
+    pub round: i64,
+    pub received_on: String,
+    pub due_on: String,
+    pub days_left: Option<i32>,
+    pub status: String,
+}
+
+impl QueueRow {
+    pub fn overdue(&self) -> bool {
+        self.days_left.is_some_and(|d| d < 0)
+    }
+    pub fn soon(&self) -> bool {
+        self.days_left.is_some_and(|d| (0..=2).contains(&d))
+    }
+    pub fn days(&self) -> String {
+        self.days_left.map_or_else(|| "—".into(), |d| d.to_string())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub p: Ctx,
+    pub rows: Vec<QueueRow>,
+}
+
+pub async fn queue(p: Ctx, State(state): State<AppState>) -> Response {
+    let user = match staff(&p, Role::Reviewer) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let items = match review::queue(&state, &user).await {
+        Ok(i) => i,
+        Err(e) => return service_error(&p, e),
+    };
+    let today = kz_date(Timestamp::now());
+    let calendar = state.calendar();
+    let rows = items
+        .into_iter()
+        .map(|i| QueueRow {
+            id: i.application.id.clone(),
+            system: p.text(&i.application.form.system.name),
+            applicant: i.application.form.applicant.name.clone(),
+            round: i.round,
+            received_on: i.received_on.to_string(),
+            due_on: i.due_on.to_string(),
+            days_left: calendar.working_days_left(today, i.due_on).ok(),
+            status: p.status(i.application.status.code()),
+        })
+        .collect();
+    render(&QueuePage { p, rows })
+}
+
+#[derive(Template)]
+#[template(path = "examine.html")]
+pub struct ExaminePage {
+    pub p: Ctx,
+    pub app: Application,
+    pub values: Values,
+    pub round: Option<Round>,
+    pub attachments: Vec<Attachment>,
+    pub input: ChecklistInput,
+    pub errors: Vec<FieldError>,
+    pub decidable: bool,
+}
+
+impl ExaminePage {
+    pub fn v(&self, key: &str) -> String {
+        self.values.get(key).cloned().unwrap_or_default()
+    }
+    pub fn checks(&self) -> Vec<(&'static str, String, &CheckOutcome)> {
+        vec![
+            ("completeness", self.p.t("check-completeness"), &self.input.completeness),
+            ("copyright", self.p.t("check-copyright"), &self.input.copyright),
+            ("audit", self.p.t("check-audit"), &self.input.audit),
+        ]
+    }
+    pub fn err(&self, key: &str) -> String {
+        self.errors.iter().find(|e| e.field == key).map(|e| self.p.error_text(e)).unwrap_or_default()
+    }
+    pub fn kind_label(&self, kind: &str) -> String {
+        self.p.t(&format!("kind-{kind}"))
+    }
+}
+
+async fn examine_page(
+    p: Ctx,
+    state: &AppState,
+    user: &User,
+    id: &str,
+    input: ChecklistInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let app = match app_svc::visible(state, user, id).await {
+        Ok(a) => a,
+        Err(e) => return service_error(&p, e),
+    };
+    let round = apps::rounds(&state.store, id).await.unwrap_or_default().pop();
+    let attachments = round.as_ref().map(|r| r.attachments.clone()).unwrap_or_default();
+    let values = flatten(round.as_ref().map_or(&app.form, |r| &r.form));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page =
+        ExaminePage { decidable: app.status.awaits_decision(), app, values, round, attachments, input, errors, p };
+    (status, render(&page)).into_response()
+}
+
+pub async fn examine(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let user = match staff(&p, Role::Reviewer) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    examine_page(p, &state, &user, &id, ChecklistInput::default(), vec![]).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    completeness: String,
+    #[serde(default)]
+    completeness_comment: String,
+    #[serde(default)]
+    copyright: String,
+    #[serde(default)]
+    copyright_comment: String,
+    #[serde(default)]
+    audit: String,
+    #[serde(default)]
+    audit_comment: String,
+}
+
+fn outcome(pass: &str, comment: String) -> CheckOutcome {
+    let pass = match pass {
+        "pass" => Some(true),
+        "fail" => Some(false),
+        _ => None,
+    };
+    CheckOutcome { pass, comment }
+}
+
+pub async fn decide(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> Response {
+    let user = match staff(&p, Role::Reviewer) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let input = ChecklistInput {
+        completeness: outcome(&f.completeness, f.completeness_comment),
+        copyright: outcome(&f.copyright, f.copyright_comment),
+        audit: outcome(&f.audit, f.audit_comment),
+    };
+    match review::decide(&state, &user, &id, &input, Timestamp::now()).await {
+        Ok(_) => see_other(&format!("/review/{id}")),
+        Err(ServiceError::Invalid(errors)) => examine_page(p, &state, &user, &id, input, errors).await,
+        Err(e) => service_error(&p, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "publish.html")]
+pub struct PublishPage {
+    pub p: Ctx,
+    pub body: String,
+    pub pending: Vec<ListEntry>,
+    pub editions: Vec<StoredEdition>,
+    pub nothing: bool,
+}
+
+impl PublishPage {
+    pub fn change(&self, e: &ListEntry) -> String {
+        self.p.t(&format!("change-{}", e.pending.map_or("none", |c| c.code())))
+    }
+}
+
+async fn publish_view(p: Ctx, state: &AppState, user: &User, nothing: bool) -> Response {
+    let body = user.body_code.clone().unwrap_or_default();
+    let pending = match publication::pending(state, user, &body).await {
+        Ok(x) => x,
+        Err(e) => return service_error(&p, e),
+    };
+    let editions = editions::history(&state.store, &body).await.unwrap_or_default();
+    render(&PublishPage { p, body, pending, editions, nothing })
+}
+
+pub async fn publish_page(p: Ctx, State(state): State<AppState>) -> Response {
+    let user = match staff(&p, Role::Publisher) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    publish_view(p, &state, &user, false).await
+}
+
+pub async fn publish(p: Ctx, State(state): State<AppState>) -> Response {
+    let user = match staff(&p, Role::Publisher) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let body = user.body_code.clone().unwrap_or_default();
+    match publication::publish(&state, &user, &body, Timestamp::now()).await {
+        Ok(_) => see_other(&format!("/bodies/{body}")),
+        Err(ServiceError::State(_)) => publish_view(p, &state, &user, true).await,
+        Err(e) => service_error(&p, e),
+    }
+}

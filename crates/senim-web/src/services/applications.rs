@@ -1,0 +1,231 @@
+//! The applicant's steps: draft, documents, submission (Rules §5, §6), resubmission (§8), withdrawal.
+
+use jiff::Timestamp;
+use senim_domain::application::{ApplicationForm, AttachmentKind, FieldError, missing_attachments};
+use senim_domain::calendar::{WorkingDays, kz_date};
+use senim_domain::role::Role;
+use senim_domain::status::{Action, Status};
+use senim_store::applications::{self as apps, Application, Attachment, Round};
+use senim_store::users::User;
+use senim_store::{audit, bodies, users};
+use serde_json::json;
+
+use super::notify::mail;
+use super::{ServiceError, ServiceResult};
+use crate::AppState;
+
+/// The largest document accepted, stated on the upload form.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// Loads an application the user may see: the applicant who owns it, staff of its body (once
+/// submitted), or an administrator. Anyone else gets `NotFound`, never a hint that it exists.
+pub async fn visible(state: &AppState, user: &User, id: &str) -> ServiceResult<Application> {
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ServiceError::NotFound);
+    }
+    let app = apps::get(&state.store, id).await?.ok_or(ServiceError::NotFound)?;
+    let allowed = match user.role {
+        Role::Applicant => app.owner_user_id == user.id,
+        Role::Reviewer | Role::Publisher | Role::BodyAdmin => {
+            user.body_code.as_deref() == Some(app.body_code.as_str()) && app.status != Status::Draft
+        }
+        Role::Admin => true,
+    };
+    if allowed { Ok(app) } else { Err(ServiceError::NotFound) }
+}
+
+/// The applicant's own application, for a change.
+async fn own(state: &AppState, user: &User, id: &str) -> ServiceResult<Application> {
+    let app = visible(state, user, id).await?;
+    if app.owner_user_id != user.id {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(app)
+}
+
+async fn check_body(state: &AppState, form: &ApplicationForm, errors: &mut Vec<FieldError>) -> ServiceResult<()> {
+    if !form.body.trim().is_empty() && bodies::get(&state.store, &form.body).await?.is_none() {
+        errors.push(FieldError::new("body", senim_domain::application::codes::UNKNOWN_BODY));
+    }
+    Ok(())
+}
+
+/// Creates a draft (Annex 1 may be partial; formats are checked).
+pub async fn create(state: &AppState, user: &User, form: ApplicationForm) -> ServiceResult<Application> {
+    if user.role != Role::Applicant {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut errors = form.check_draft(kz_date(Timestamp::now()));
+    if form.body.trim().is_empty() {
+        errors.push(FieldError::new("body", senim_domain::application::codes::REQUIRED));
+    }
+    check_body(state, &form, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let mut tx = state.store.begin().await?;
+    let app = apps::create(&mut tx, &user.id, &form).await?;
+    audit::append(&mut tx, &user.id, "application.create", &app.id, &json!({"body": form.body})).await?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+/// Replaces the form data of a draft or of a nonconforming application (Rules §8: corrections).
+/// Returns the format errors that remain; the data is saved either way, so nothing typed is lost.
+pub async fn save(state: &AppState, user: &User, id: &str, form: ApplicationForm) -> ServiceResult<Vec<FieldError>> {
+    let app = own(state, user, id).await?;
+    if !app.status.is_editable() {
+        return Err(ServiceError::State("application.not_editable"));
+    }
+    let mut errors = form.check_draft(kz_date(Timestamp::now()));
+    check_body(state, &form, &mut errors).await?;
+    if errors.iter().any(|e| e.field == "body") || form.body.trim().is_empty() {
+        // The body decides who may see the application; never store an unknown one.
+        return Err(ServiceError::Invalid(errors));
+    }
+    let mut tx = state.store.begin().await?;
+    apps::save_form(&mut tx, id, &form).await?;
+    audit::append(&mut tx, &user.id, "application.save", id, &json!({})).await?;
+    tx.commit().await?;
+    Ok(errors)
+}
+
+/// Why a file is not accepted as a document.
+pub fn check_pdf(bytes: &[u8]) -> Result<(), &'static str> {
+    if bytes.is_empty() {
+        return Err("upload.empty");
+    }
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err("upload.too_large");
+    }
+    // Checked by content, not by name: a PDF starts with its header and ends with an end-of-file marker.
+    let head = &bytes[..bytes.len().min(1024)];
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    let has_header = head.windows(5).any(|w| w == b"%PDF-");
+    let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
+    if !has_header || !has_eof {
+        return Err("upload.not_pdf");
+    }
+    Ok(())
+}
+
+pub async fn attach(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    kind: AttachmentKind,
+    filename: &str,
+    bytes: &[u8],
+) -> ServiceResult<Attachment> {
+    let app = own(state, user, id).await?;
+    if !app.status.is_editable() {
+        return Err(ServiceError::State("application.not_editable"));
+    }
+    check_pdf(bytes).map_err(|code| ServiceError::Invalid(vec![FieldError::new("file", code)]))?;
+    let filename = sanitize_filename(filename);
+    let mut tx = state.store.begin().await?;
+    let a = apps::add_attachment(&mut tx, id, kind, &filename, "application/pdf", bytes).await?;
+    audit::append(
+        &mut tx,
+        &user.id,
+        "attachment.add",
+        id,
+        &json!({"attachment": a.id, "kind": kind.code(), "sha256": a.sha256}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+/// A file name safe to show and to send back in `Content-Disposition`.
+pub fn sanitize_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control() && !"\"<>|:*?".contains(*c)).take(120).collect();
+    if clean.trim().is_empty() { "document.pdf".to_owned() } else { clean }
+}
+
+pub async fn detach(state: &AppState, user: &User, id: &str, attachment_id: &str) -> ServiceResult<()> {
+    let app = own(state, user, id).await?;
+    if !app.status.is_editable() {
+        return Err(ServiceError::State("application.not_editable"));
+    }
+    let mut tx = state.store.begin().await?;
+    if !apps::remove_attachment(&mut tx, id, attachment_id).await? {
+        return Err(ServiceError::NotFound);
+    }
+    audit::append(&mut tx, &user.id, "attachment.remove", id, &json!({"attachment": attachment_id})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Everything that stops submission, fields and documents, at once (Rules §5).
+pub async fn missing(state: &AppState, app: &Application) -> ServiceResult<Vec<FieldError>> {
+    let mut errors = app.form.check_complete(kz_date(Timestamp::now()));
+    check_body(state, &app.form, &mut errors).await?;
+    let present: Vec<AttachmentKind> =
+        apps::attachments(&state.store, &app.id).await?.iter().filter_map(Attachment::kind).collect();
+    errors.extend(missing_attachments(&app.form, &present));
+    Ok(errors)
+}
+
+/// Submits (round 1, due in 10 working days — Rules §6) or resubmits after a notice (round k ≥ 2,
+/// due in 5 — Rules §8). Only a complete set is accepted, so the clock starts at receipt.
+pub async fn submit(state: &AppState, user: &User, id: &str, now: Timestamp) -> ServiceResult<Round> {
+    let app = own(state, user, id).await?;
+    let action = match app.status {
+        Status::Draft => Action::Submit,
+        Status::Nonconforming => Action::Resubmit,
+        _ => return Err(ServiceError::State("status.illegal_transition")),
+    };
+    let next = app.status.apply(action)?;
+    let errors = missing(state, &app).await?;
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let received_on = kz_date(now);
+    let number = app.current_round + 1;
+    let period = if number == 1 { WorkingDays::EXAMINATION } else { WorkingDays::RE_EXAMINATION };
+    let due_on = state.calendar().due_date(received_on, period)?;
+    let attachments = apps::attachments(&state.store, id).await?;
+    let round = Round {
+        application_id: id.to_owned(),
+        number,
+        form: app.form.clone(),
+        attachments,
+        submitted_at: now.to_string(),
+        received_on,
+        due_on,
+    };
+    let mut tx = state.store.begin().await?;
+    apps::set_status(&mut tx, id, app.status, next).await?;
+    apps::insert_round(&mut tx, &round).await?;
+    audit::append(
+        &mut tx,
+        &user.id,
+        if number == 1 { "application.submit" } else { "application.resubmit" },
+        id,
+        &json!({"round": number, "received_on": received_on.to_string(), "due_on": due_on.to_string()}),
+    )
+    .await?;
+    let name = app.form.system.name.best(state.default_lang()).to_owned();
+    let args = [("system", name.clone()), ("due", due_on.to_string()), ("round", number.to_string())];
+    mail(&mut tx, &user.email, state.default_lang(), "mail-submitted", &args).await?;
+    for staff in users::staff_of(&state.store, &app.body_code).await? {
+        if staff.role == Role::Reviewer {
+            mail(&mut tx, &staff.email, state.default_lang(), "mail-new-case", &args).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(round)
+}
+
+/// Withdrawal by the applicant, any time before a decision.
+pub async fn withdraw(state: &AppState, user: &User, id: &str) -> ServiceResult<Application> {
+    let app = own(state, user, id).await?;
+    let next = app.status.apply(Action::Withdraw)?;
+    let mut tx = state.store.begin().await?;
+    apps::set_status(&mut tx, id, app.status, next).await?;
+    audit::append(&mut tx, &user.id, "application.withdraw", id, &json!({"from": app.status.code()})).await?;
+    tx.commit().await?;
+    Ok(Application { status: next, ..app })
+}

@@ -1,0 +1,166 @@
+//! Publication of a body's List (Rules §7): the next edition carries every pending change, is
+//! rendered once, hashed, signed, stored, and served byte-identical forever.
+
+use jiff::Timestamp;
+use senim_domain::lang::LangText;
+use senim_domain::role::Role;
+use senim_domain::status::{Action, Status};
+use senim_publish::edition::{self, EditionInput};
+use senim_publish::keys::{EditionKey, PublicKeyInfo};
+use senim_publish::manifest::{Changes, Exclusion, PreviousRef, SignedManifest};
+use senim_store::editions::{self, StoredEdition};
+use senim_store::entries::{self, ListEntry, Pending};
+use senim_store::keys::{self, StoredKey};
+use senim_store::users::User;
+use senim_store::{applications as apps, audit, bodies};
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult};
+use crate::AppState;
+
+/// The publisher's body, or `Forbidden`.
+pub fn publisher_body<'u>(user: &'u User, body_code: &str) -> ServiceResult<&'u str> {
+    match (user.role, user.body_code.as_deref()) {
+        (Role::Publisher, Some(b)) if b == body_code => Ok(b),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// The signing key, generated on first use.
+pub async fn signing_key(state: &AppState) -> ServiceResult<EditionKey> {
+    if let Some(k) = keys::active(&state.store).await? {
+        return key_from_stored(&k);
+    }
+    let key = EditionKey::generate();
+    let stored = StoredKey {
+        key_id: key.key_id(),
+        public_key: key.public_bytes().to_vec(),
+        secret_key: key.secret_bytes().to_vec(),
+        valid_from: senim_store::now_rfc3339(),
+        valid_until: None,
+    };
+    let mut tx = state.store.begin().await?;
+    keys::insert(&mut tx, &stored).await?;
+    audit::append(&mut tx, "system", "key.generate", &stored.key_id, &json!({})).await?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+fn key_from_stored(k: &StoredKey) -> ServiceResult<EditionKey> {
+    let secret: [u8; 32] = k
+        .secret_key
+        .as_slice()
+        .try_into()
+        .map_err(|_| ServiceError::Internal(anyhow::anyhow!("signing key {} is malformed", k.key_id)))?;
+    Ok(EditionKey::from_secret_bytes(&secret))
+}
+
+/// Every public key ever used, for `GET /api/v1/keys`.
+pub async fn public_keys(state: &AppState) -> ServiceResult<Vec<PublicKeyInfo>> {
+    use base64::Engine;
+    Ok(keys::all(&state.store)
+        .await?
+        .into_iter()
+        .map(|k| PublicKeyInfo {
+            key_id: k.key_id,
+            alg: "Ed25519".into(),
+            public_key: base64::engine::general_purpose::STANDARD.encode(&k.public_key),
+            valid_from: k.valid_from,
+            valid_until: k.valid_until,
+        })
+        .collect())
+}
+
+/// Entries waiting for the next edition.
+pub async fn pending(state: &AppState, user: &User, body_code: &str) -> ServiceResult<Vec<ListEntry>> {
+    publisher_body(user, body_code)?;
+    Ok(entries::pending(&state.store, body_code).await?)
+}
+
+/// Publishes the next edition of the body's List with every pending change.
+pub async fn publish(state: &AppState, user: &User, body_code: &str, now: Timestamp) -> ServiceResult<StoredEdition> {
+    publisher_body(user, body_code)?;
+    publish_as(state, &user.id, body_code, now).await
+}
+
+/// Publication itself, also used by the demo loader.
+pub async fn publish_as(
+    state: &AppState,
+    actor: &str,
+    body_code: &str,
+    now: Timestamp,
+) -> ServiceResult<StoredEdition> {
+    let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
+    let key = signing_key(state).await?;
+    let all = entries::of_body(&state.store, body_code).await?;
+    let changed: Vec<&ListEntry> = all.iter().filter(|e| e.pending.is_some()).collect();
+    if changed.is_empty() {
+        return Err(ServiceError::State("publication.nothing_pending"));
+    }
+    let mut changes = Changes { added: vec![], amended: vec![], excluded: vec![] };
+    for e in &changed {
+        match e.pending {
+            Some(Pending::Added) => changes.added.push(e.registry_number.clone()),
+            Some(Pending::Amended) => changes.amended.push(e.registry_number.clone()),
+            Some(Pending::Excluded) => changes.excluded.push(Exclusion {
+                registry_number: e.registry_number.clone(),
+                reason: e.pending_reason.clone().unwrap_or_else(LangText::new),
+            }),
+            None => {}
+        }
+    }
+    let listed: Vec<_> =
+        all.iter().filter(|e| e.listed && e.pending != Some(Pending::Excluded)).map(|e| e.entry.clone()).collect();
+
+    let mut tx = state.store.begin().await?;
+    let previous = editions::latest_in(&mut tx, body_code).await?;
+    let number = previous.as_ref().map_or(1, |p| p.number + 1);
+    let previous_ref = previous.as_ref().map(|p| PreviousRef {
+        edition: u32::try_from(p.number).unwrap_or(u32::MAX),
+        manifest_sha256: p.manifest_sha256.clone(),
+    });
+    let built = edition::build(EditionInput {
+        body: body.as_ref(),
+        number: u32::try_from(number).map_err(|_| ServiceError::Internal(anyhow::anyhow!("edition number")))?,
+        published_at: now,
+        previous: previous_ref,
+        entries: listed,
+        changes,
+        key: &key,
+    });
+    let signed: &SignedManifest = &built.signed;
+    let stored = StoredEdition {
+        body_code: body_code.to_owned(),
+        number,
+        published_at: signed.manifest.published_at.clone(),
+        manifest_sha256: signed.manifest.sha256_hex(),
+        signed_manifest: serde_json::to_string(signed).map_err(anyhow::Error::from)?,
+        entries: serde_json::to_string(&built.entries).map_err(anyhow::Error::from)?,
+        published_by: actor.to_owned(),
+    };
+    editions::insert(&mut tx, &stored).await?;
+    for a in built.artifacts.iter().chain(std::iter::once(&built.edition_json)) {
+        editions::insert_artifact(&mut tx, body_code, number, &a.name, &a.media_type, &a.bytes).await?;
+    }
+    let settled: Vec<String> = changed.iter().map(|e| e.registry_number.clone()).collect();
+    entries::settle(&mut tx, &settled).await?;
+    for e in &changed {
+        let (from, action) = match e.pending {
+            Some(Pending::Added) => (Status::Included, Action::Publish),
+            Some(Pending::Excluded) => (Status::Published, Action::Exclude),
+            _ => continue,
+        };
+        let to = from.apply(action)?;
+        apps::set_status(&mut tx, &e.application_id, from, to).await?;
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        "edition.publish",
+        &format!("{body_code}/{number}"),
+        &json!({"manifest_sha256": stored.manifest_sha256, "entries": built.entries.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(stored)
+}

@@ -1,0 +1,123 @@
+//! The body's examination (Rules §6) and its decision: inclusion (§7) or a notice of nonconformity (§8).
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use senim_domain::annex2::{project, registry_number};
+use senim_domain::calendar::{WorkingDays, kz_date};
+use senim_domain::review::{CheckResult, ChecklistInput, Decision};
+use senim_domain::role::Role;
+use senim_domain::status::{Action, Status};
+use senim_store::applications::{self as apps, QueueItem, Review};
+use senim_store::users::User;
+use senim_store::{audit, bodies, entries, users};
+use serde_json::json;
+
+use super::notify::mail;
+use super::{ServiceError, ServiceResult};
+use crate::AppState;
+
+/// The outcome the reviewer and the API see.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Included { registry_number: String, included_on: Date, publication_due_on: Date },
+    Nonconforming { failed: Vec<CheckResult>, round: i64 },
+}
+
+/// The reviewer's body, or `Forbidden` for anyone who does not review.
+pub fn reviewer_body(user: &User) -> ServiceResult<&str> {
+    match (user.role, user.body_code.as_deref()) {
+        (Role::Reviewer, Some(body)) => Ok(body),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// Rules §6, §8: the body's applications awaiting a decision, oldest due first.
+pub async fn queue(state: &AppState, user: &User) -> ServiceResult<Vec<QueueItem>> {
+    let body = reviewer_body(user)?;
+    Ok(apps::queue(&state.store, body).await?)
+}
+
+/// Records the §6 checklist and decides. Decisions are final.
+pub async fn decide(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    input: &ChecklistInput,
+    now: Timestamp,
+) -> ServiceResult<Outcome> {
+    let body_code = reviewer_body(user)?.to_owned();
+    let checklist = input.parse().map_err(ServiceError::Invalid)?;
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ServiceError::NotFound);
+    }
+    let body = bodies::get(&state.store, &body_code).await?.ok_or(ServiceError::NotFound)?;
+    let today = kz_date(now);
+    let staff = users::staff_of(&state.store, &body_code).await?;
+
+    let mut tx = state.store.begin().await?;
+    let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    if app.body_code != body_code || app.status == Status::Draft {
+        return Err(ServiceError::NotFound);
+    }
+    let owner = users::by_id(&state.store, &app.owner_user_id).await?.ok_or(ServiceError::NotFound)?;
+    let decision = checklist.decision();
+    let action = if decision == Decision::Include { Action::Include } else { Action::Notice };
+    let next = app.status.apply(action)?;
+    let review = Review {
+        id: uuid::Uuid::new_v4().to_string(),
+        application_id: app.id.clone(),
+        round: app.current_round,
+        reviewer_id: user.id.clone(),
+        checks: checklist.clone(),
+        decision: next,
+        decided_at: now.to_string(),
+    };
+    apps::insert_review(&mut tx, &review).await?;
+    apps::set_status(&mut tx, id, app.status, next).await?;
+    let system = app.form.system.name.best(state.default_lang()).to_owned();
+    let outcome = match decision {
+        Decision::Include => {
+            // Rules §7: the date of inclusion is the decision date; publication is owed within five
+            // working days, counted like the review clock.
+            let serial = apps::next_registry_serial(&mut tx, &body_code, today.year()).await?;
+            let number = registry_number(&body_code, today.year(), serial);
+            let publication_due_on = state.calendar().due_date(today, WorkingDays::PUBLICATION)?;
+            let entry = project(&app.form, &number, today, &body.as_ref())
+                .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+            entries::add(&mut tx, &entry, &app.id, publication_due_on).await?;
+            apps::set_inclusion(&mut tx, id, &number, today, publication_due_on).await?;
+            audit::append(
+                &mut tx,
+                &user.id,
+                "application.include",
+                id,
+                &json!({"round": app.current_round, "registry_number": number, "checks": checklist}),
+            )
+            .await?;
+            let args =
+                [("system", system.clone()), ("number", number.clone()), ("due", publication_due_on.to_string())];
+            mail(&mut tx, &owner.email, state.default_lang(), "mail-included", &args).await?;
+            for s in staff.iter().filter(|s| s.role == Role::Publisher) {
+                mail(&mut tx, &s.email, state.default_lang(), "mail-to-publish", &args).await?;
+            }
+            Outcome::Included { registry_number: number, included_on: today, publication_due_on }
+        }
+        Decision::Nonconformity(failed) => {
+            audit::append(
+                &mut tx,
+                &user.id,
+                "application.notice",
+                id,
+                &json!({"round": app.current_round, "checks": checklist}),
+            )
+            .await?;
+            let reasons: Vec<String> =
+                failed.iter().map(|f| format!("§{}: {}", f.check.paragraph(), f.comment)).collect();
+            let args = [("system", system.clone()), ("reasons", reasons.join("\n"))];
+            mail(&mut tx, &owner.email, state.default_lang(), "mail-notice", &args).await?;
+            Outcome::Nonconforming { failed, round: app.current_round }
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}

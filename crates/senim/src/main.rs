@@ -1,0 +1,337 @@
+//! `senim`: the registry of Kazakhstan's Lists of trusted high-risk AI systems.
+//!
+//! Environment variables (each also a flag; see `senim --help`):
+//! - `SENIM_DATA_DIR` — where the embedded SQLite database lives (default `./senim-data`);
+//! - `SENIM_DATABASE_URL` — `sqlite://…` or `postgres://…`; overrides the data directory;
+//! - `SENIM_LISTEN` — address to serve on (default `127.0.0.1:8080`);
+//! - `SENIM_SECURE_COOKIES` — `true` behind TLS;
+//! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+use senim_domain::calendar::{Calendar, WorkingDays};
+use senim_domain::lang::Lang;
+use senim_domain::role::Role;
+use senim_store::Store;
+use senim_store::audit::{self, ChainCheck};
+use senim_web::{AppState, Config};
+
+#[derive(Parser)]
+#[command(name = "senim", version, about = "Lists of trusted high-risk AI systems (Rules, Order No. 196/НҚ)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Directory of the embedded SQLite database.
+    #[arg(long, env = "SENIM_DATA_DIR", default_value = "senim-data", global = true)]
+    data_dir: PathBuf,
+    /// Database URL (`sqlite://PATH` or `postgres://…`); overrides --data-dir.
+    #[arg(long, env = "SENIM_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    async fn open(&self) -> anyhow::Result<Store> {
+        let url = match &self.database_url {
+            Some(u) => u.clone(),
+            None => {
+                std::fs::create_dir_all(&self.data_dir)
+                    .with_context(|| format!("creating {}", self.data_dir.display()))?;
+                format!("sqlite://{}", self.data_dir.join("senim.db").display())
+            }
+        };
+        let store = Store::connect(&url).await.with_context(|| format!("opening the database {}", redact(&url)))?;
+        store.migrate().await.context("migrating the database")?;
+        Ok(store)
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "SENIM_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// On an empty database, load demo bodies, accounts, applications and an edition.
+        #[arg(long)]
+        demo: bool,
+        /// Mark session cookies Secure (behind TLS).
+        #[arg(long, env = "SENIM_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create or update the database schema.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Accounts and tokens.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The working-day calendar of the Rules' deadlines.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user; the password is read from standard input.
+    CreateUser {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// applicant, reviewer, publisher, body_admin or admin.
+        #[arg(long)]
+        role: String,
+        /// The body's code; required for reviewer, publisher and body_admin.
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Create an API token for a user; prints it as the last line.
+    CreateToken {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print the due date of a period of working days (last line: YYYY-MM-DD).
+    Due {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        received: String,
+        #[arg(long)]
+        working_days: u16,
+    },
+    /// List a year's non-working weekdays and worked weekend days, with their names.
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
+        year: i16,
+        #[arg(long, default_value = "kk")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain; exit 1 naming the first broken record.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    if std::env::var("SENIM_LOG_JSON").is_ok_and(|v| v == "true") {
+        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logging();
+    match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { db, listen, demo, secure_cookies } => serve(db, &listen, demo, secure_cookies).await,
+        Command::Migrate { db } => {
+            let store = db.open().await?;
+            println!("database {} is up to date", store.dialect());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command } => admin(command).await,
+        Command::Calendar { command } => calendar(command).await,
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = db.open().await?;
+            match audit::verify(&store).await? {
+                ChainCheck::Intact { records } => {
+                    println!("audit log intact: {records} records");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainCheck::Broken { seq, reason } => {
+                    println!("audit log broken at record {seq}: {reason}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+async fn serve(db: DbArgs, listen: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
+    let store = db.open().await?;
+    let state = AppState::load(store.clone(), Config { secure_cookies, demo }).await?;
+    let loaded = senim_web::services::demo::ensure_bodies(&state).await?;
+    if loaded > 0 {
+        tracing::info!(bodies = loaded, "loaded the state bodies");
+    }
+    if demo {
+        match senim_web::services::demo::load(&state).await? {
+            Some(accounts) => {
+                println!("Demo accounts (passwords shown once):");
+                for a in accounts {
+                    let body = a.body.map(|b| format!(" [{b}]")).unwrap_or_default();
+                    println!("  {:<11} {:<28} {}{}", a.role.code(), a.email, a.password, body);
+                }
+            }
+            None => println!("Demo: the database already has users; nothing loaded."),
+        }
+    }
+    senim_web::services::publication::signing_key(&state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    println!("Senim is serving on http://{}", listener.local_addr()?);
+    let app = senim_web::app(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AdminCommand::CreateUser { db, email, role, body, name, password_stdin: _ } => {
+            let role = Role::parse(&role).with_context(|| format!("unknown role `{role}`"))?;
+            if role.needs_body() != body.is_some() {
+                bail!("--body is required for reviewer, publisher and body_admin, and only for them");
+            }
+            if !senim_domain::application::is_email(&email) {
+                bail!("`{email}` is not an e-mail address");
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            if password.chars().count() < 10 {
+                bail!("the password must have at least 10 characters");
+            }
+            let store = db.open().await?;
+            let state = AppState::load(store.clone(), Config::default()).await?;
+            senim_web::services::demo::ensure_bodies(&state).await?;
+            if let Some(b) = &body
+                && senim_store::bodies::get(&store, b).await?.is_none()
+            {
+                bail!("unknown body `{b}`");
+            }
+            let hash = senim_web::auth::hash_password_blocking(password).await?;
+            let mut tx = store.begin().await?;
+            let name = name.unwrap_or_else(|| email.clone());
+            let user = senim_store::users::create(
+                &mut tx,
+                senim_store::users::NewUser {
+                    email: &email,
+                    name: &name,
+                    password_hash: &hash,
+                    role,
+                    body_code: body.as_deref(),
+                },
+            )
+            .await?;
+            audit::append(&mut tx, "cli", "user.create", &user.id, &serde_json::json!({"role": role.code()})).await?;
+            tx.commit().await?;
+            println!("created {} ({})", user.email, role.code());
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCommand::CreateToken { db, email } => {
+            let store = db.open().await?;
+            let user =
+                senim_store::users::by_email(&store, &email).await?.with_context(|| format!("no user `{email}`"))?;
+            let token = senim_web::auth::new_token()?;
+            let mut tx = store.begin().await?;
+            senim_store::users::create_token(&mut tx, &user.id, &senim_web::auth::token_digest(&token), "cli").await?;
+            audit::append(&mut tx, "cli", "token.create", &user.id, &serde_json::json!({})).await?;
+            tx.commit().await?;
+            println!("token for {} ({}):", user.email, user.role.code());
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn calendar(command: CalendarCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        CalendarCommand::Due { db, received, working_days } => {
+            let received: Date = received.parse().with_context(|| format!("`{received}` is not a YYYY-MM-DD date"))?;
+            let n = WorkingDays::new(working_days).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let cal = load_calendar(&db).await?;
+            let registered = cal.registration_day(received)?;
+            let due = cal.due_date(received, n)?;
+            println!("received {received}, registered {registered}, + {} working days", n.get());
+            println!("{due}");
+            Ok(ExitCode::SUCCESS)
+        }
+        CalendarCommand::Show { db, year, lang } => {
+            let lang = Lang::parse(&lang).unwrap_or(Lang::Kk);
+            let cal = load_calendar(&db).await?;
+            let y = cal.year(year).with_context(|| format!("no calendar data for {year}"))?;
+            println!(
+                "{year}{}: {} working days",
+                if y.provisional { " (provisional)" } else { "" },
+                y.working_days_count()
+            );
+            for d in &y.days {
+                println!("{} {} {:?} {}", d.date, d.date.strftime("%a"), d.kind, d.name.best(lang));
+            }
+            for s in &y.sources {
+                println!("source: {s}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The calendar with overrides when a database is reachable; the shipped one otherwise.
+async fn load_calendar(db: &DbArgs) -> anyhow::Result<Calendar> {
+    let store = db.open().await?;
+    Ok(senim_store::calendar::load(&store).await?)
+}
