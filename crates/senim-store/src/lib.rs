@@ -23,6 +23,7 @@ pub mod entries;
 pub mod keys;
 pub mod outbox;
 pub mod sessions;
+pub mod testing;
 pub mod users;
 
 /// Expands one body for each database: `on_pool!(store, pool => query.fetch_all(pool).await)`.
@@ -181,7 +182,13 @@ impl Store {
 
 /// The current instant, RFC 3339 in UTC with second precision: stored instants sort as text.
 pub fn now_rfc3339() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::now()).to_string()
+    rfc3339(jiff::Timestamp::now())
+}
+
+/// An instant as stored: RFC 3339 in UTC, whole seconds (`2026-06-05T05:12:03Z`), one fixed width so
+/// that text order is time order in both databases.
+pub fn rfc3339(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date> {

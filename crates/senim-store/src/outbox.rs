@@ -34,8 +34,8 @@ pub async fn enqueue(tx: &mut Tx<'_>, to: &str, subject: &str, body: &str) -> Re
 /// claim expires) and returns it. The caller reports the outcome with [`mark_sent`] or [`mark_failed`].
 pub async fn claim(store: &Store, lease_secs: i64) -> Result<Option<Mail>> {
     let now = jiff::Timestamp::now();
-    let lease_until = (now + jiff::SignedDuration::from_secs(lease_secs)).to_string();
-    let now = now.to_string();
+    let lease_until = crate::rfc3339(now + jiff::SignedDuration::from_secs(lease_secs));
+    let now = crate::rfc3339(now);
     let mut tx = store.begin().await?;
     let select = match store.db {
         Db::Sqlite(_) => {
@@ -71,7 +71,7 @@ pub async fn mark_sent(store: &Store, id: &str) -> Result<()> {
 /// Records a failure; the next attempt waits longer each time (1, 2, 4 … minutes, at most a day).
 pub async fn mark_failed(store: &Store, id: &str, attempts: i64, error: &str) -> Result<()> {
     let wait = 60_i64.saturating_mul(1 << attempts.clamp(0, 10)).min(86_400);
-    let next = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(wait)).to_string();
+    let next = crate::rfc3339(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(wait));
     on_pool!(store, p => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
         .bind(error)
         .bind(&next)

@@ -192,7 +192,7 @@ pub async fn submit(state: &AppState, user: &User, id: &str, now: Timestamp) -> 
         number,
         form: app.form.clone(),
         attachments,
-        submitted_at: now.to_string(),
+        submitted_at: senim_store::rfc3339(now),
         received_on,
         due_on,
     };

@@ -70,7 +70,7 @@ pub async fn decide(
         reviewer_id: user.id.clone(),
         checks: checklist.clone(),
         decision: next,
-        decided_at: now.to_string(),
+        decided_at: senim_store::rfc3339(now),
     };
     apps::insert_review(&mut tx, &review).await?;
     apps::set_status(&mut tx, id, app.status, next).await?;
