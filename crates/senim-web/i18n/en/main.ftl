@@ -226,3 +226,10 @@ mail-notice-subject = Notice of nonconformity: { $system }
 mail-notice-body = The application "{ $system }" does not meet Rules §6:
     { $reasons }
     You may correct it and submit again.
+take-button = Take the case
+exclude-title = Exclude an entry
+exclude-lead = An excluded entry leaves the List with the next edition; the reason is published in its change log and the entry's history stays readable.
+exclude-none = No published entries.
+exclude-reason = Reason
+exclude-button = Exclude in the next edition
+err-withdraw-not_confirmed = Tick the box to confirm the withdrawal.

@@ -60,6 +60,8 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(applicant::withdraw))
         .routes(routes!(staff::queue))
         .routes(routes!(staff::review))
+        .routes(routes!(staff::take))
+        .routes(routes!(staff::exclude))
         .routes(routes!(staff::pending))
         .routes(routes!(staff::publish))
 }

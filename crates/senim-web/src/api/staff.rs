@@ -135,3 +135,39 @@ pub async fn publish(
         publication::publish(&state, &user, &code, Timestamp::now()).await.map_err(|e| ApiError::from(e).lang(lang))?;
     Ok((StatusCode::CREATED, [("content-type", "application/json")], e.signed_manifest).into_response())
 }
+
+/// Takes a submitted case (status `under_review`); deciding does this implicitly.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/take", tag = "reviewer", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
+pub async fn take(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    review::take(&state, &user, &id).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExcludeRequest {
+    /// Why the entry leaves the List, in kk and/or ru.
+    #[schema(value_type = Object)]
+    pub reason: senim_domain::lang::LangText,
+}
+
+/// Marks a published entry for exclusion in the next edition.
+#[utoipa::path(post, path = "/api/v1/bodies/{code}/entries/{registry_number}/exclude", tag = "publisher",
+    security(("bearer" = [])), params(("code" = String, Path), ("registry_number" = String, Path)),
+    request_body = ExcludeRequest,
+    responses((status = 204), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn exclude(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path((code, number)): Path<(String, String)>,
+    ApiJson(req): ApiJson<ExcludeRequest>,
+) -> Result<StatusCode, ApiError> {
+    publication::exclude(&state, &user, &code, &number, &req.reason).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}

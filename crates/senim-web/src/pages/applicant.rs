@@ -243,6 +243,7 @@ pub struct ShowPage {
     pub notices: Vec<apps::Review>,
     pub missing: Vec<FieldError>,
     pub upload_error: String,
+    pub withdraw_error: String,
     pub body_name: String,
     pub max_mb: usize,
     pub kinds: Vec<(&'static str, String)>,
@@ -270,6 +271,16 @@ impl ShowPage {
 }
 
 async fn show_page(p: Ctx, state: &AppState, app: Application, upload_error: String) -> Response {
+    show_page_with(p, state, app, upload_error, String::new()).await
+}
+
+async fn show_page_with(
+    p: Ctx,
+    state: &AppState,
+    app: Application,
+    upload_error: String,
+    withdraw_error: String,
+) -> Response {
     let attachments = apps::attachments(&state.store, &app.id).await.unwrap_or_default();
     let rounds = apps::rounds(&state.store, &app.id).await.unwrap_or_default();
     let notices = apps::reviews(&state.store, &app.id)
@@ -282,7 +293,7 @@ async fn show_page(p: Ctx, state: &AppState, app: Application, upload_error: Str
     let body_name =
         bodies::get(&state.store, &app.body_code).await.ok().flatten().map(|b| p.text(&b.name)).unwrap_or_default();
     let kinds = AttachmentKind::ALL.iter().map(|k| (k.code(), p.t(&format!("kind-{}", k.code())))).collect();
-    let status = if upload_error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if upload_error.is_empty() && withdraw_error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = ShowPage {
         values: flatten(&app.form),
         app,
@@ -291,6 +302,7 @@ async fn show_page(p: Ctx, state: &AppState, app: Application, upload_error: Str
         notices,
         missing,
         upload_error,
+        withdraw_error,
         body_name,
         max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
         kinds,
@@ -410,11 +422,25 @@ pub async fn submit(p: Ctx, State(state): State<AppState>, Path(id): Path<String
     }
 }
 
-pub async fn withdraw(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
+#[derive(serde::Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Withdrawal needs the confirmation box ticked: it cannot be undone.
+pub async fn withdraw(p: Ctx, State(state): State<AppState>, Path(id): Path<String>, Form(f): Form<ConfirmForm>) -> Response {
     let user = match applicant(&p) {
         Ok(u) => u,
         Err(r) => return r,
     };
+    if f.confirm != "yes" {
+        let msg = p.error_text(&FieldError::new("confirm", "withdraw.not_confirmed"));
+        return match svc::visible(&state, &user, &id).await {
+            Ok(app) => show_page_with(p, &state, app, String::new(), msg).await,
+            Err(e) => service_error(&p, e),
+        };
+    }
     match svc::withdraw(&state, &user, &id).await {
         Ok(_) => see_other(&format!("/applications/{id}")),
         Err(e) => service_error(&p, e),

@@ -46,6 +46,8 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/withdraw", post(applicant::withdraw))
         .route("/review", get(staff::queue))
         .route("/review/{id}", get(staff::examine).post(staff::decide))
+        .route("/review/{id}/take", post(staff::take))
+        .route("/publish/exclude", post(staff::exclude))
         .route("/publish", get(staff::publish_page).post(staff::publish))
 }
 

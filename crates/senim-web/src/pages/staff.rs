@@ -99,6 +99,12 @@ pub struct ExaminePage {
 }
 
 impl ExaminePage {
+    pub fn takeable(&self) -> bool {
+        self.app.status == senim_domain::status::Status::Submitted
+    }
+}
+
+impl ExaminePage {
     pub fn v(&self, key: &str) -> String {
         self.values.get(key).cloned().unwrap_or_default()
     }
@@ -136,6 +142,17 @@ async fn examine_page(
     let page =
         ExaminePage { decidable: app.status.awaits_decision(), app, values, round, attachments, input, errors, p };
     (status, render(&page)).into_response()
+}
+
+pub async fn take(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let user = match staff(&p, Role::Reviewer) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match review::take(&state, &user, &id).await {
+        Ok(()) => see_other(&format!("/review/{id}")),
+        Err(e) => service_error(&p, e),
+    }
 }
 
 pub async fn examine(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
@@ -201,6 +218,9 @@ pub struct PublishPage {
     pub pending: Vec<ListEntry>,
     pub editions: Vec<StoredEdition>,
     pub nothing: bool,
+    /// Entries in the current List that may be excluded.
+    pub listed: Vec<ListEntry>,
+    pub exclude_error: String,
 }
 
 impl PublishPage {
@@ -209,14 +229,21 @@ impl PublishPage {
     }
 }
 
-async fn publish_view(p: Ctx, state: &AppState, user: &User, nothing: bool) -> Response {
+async fn publish_view(p: Ctx, state: &AppState, user: &User, nothing: bool, exclude_error: String) -> Response {
     let body = user.body_code.clone().unwrap_or_default();
     let pending = match publication::pending(state, user, &body).await {
         Ok(x) => x,
         Err(e) => return service_error(&p, e),
     };
     let editions = editions::history(&state.store, &body).await.unwrap_or_default();
-    render(&PublishPage { p, body, pending, editions, nothing })
+    let listed = senim_store::entries::of_body(&state.store, &body)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.listed && e.pending.is_none())
+        .collect();
+    let status = if exclude_error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    (status, render(&PublishPage { p, body, pending, editions, nothing, listed, exclude_error })).into_response()
 }
 
 pub async fn publish_page(p: Ctx, State(state): State<AppState>) -> Response {
@@ -224,7 +251,7 @@ pub async fn publish_page(p: Ctx, State(state): State<AppState>) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
-    publish_view(p, &state, &user, false).await
+    publish_view(p, &state, &user, false, String::new()).await
 }
 
 pub async fn publish(p: Ctx, State(state): State<AppState>) -> Response {
@@ -235,7 +262,36 @@ pub async fn publish(p: Ctx, State(state): State<AppState>) -> Response {
     let body = user.body_code.clone().unwrap_or_default();
     match publication::publish(&state, &user, &body, Timestamp::now()).await {
         Ok(_) => see_other(&format!("/bodies/{body}")),
-        Err(ServiceError::State(_)) => publish_view(p, &state, &user, true).await,
+        Err(ServiceError::State(_)) => publish_view(p, &state, &user, true, String::new()).await,
+        Err(e) => service_error(&p, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExcludeForm {
+    #[serde(default)]
+    registry_number: String,
+    #[serde(default)]
+    reason_kk: String,
+    #[serde(default)]
+    reason_ru: String,
+}
+
+pub async fn exclude(p: Ctx, State(state): State<AppState>, Form(f): Form<ExcludeForm>) -> Response {
+    let user = match staff(&p, Role::Publisher) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let body = user.body_code.clone().unwrap_or_default();
+    let reason = senim_domain::lang::LangText::new()
+        .with(senim_domain::lang::Lang::Kk, f.reason_kk)
+        .with(senim_domain::lang::Lang::Ru, f.reason_ru);
+    match publication::exclude(&state, &user, &body, &f.registry_number, &reason).await {
+        Ok(()) => see_other("/publish"),
+        Err(ServiceError::Invalid(errors)) => {
+            let msg = errors.first().map(|e| p.error_text(e)).unwrap_or_default();
+            publish_view(p, &state, &user, false, msg).await
+        }
         Err(e) => service_error(&p, e),
     }
 }

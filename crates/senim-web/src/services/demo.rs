@@ -103,6 +103,8 @@ pub fn sample_form(body: &str, n: usize) -> ApplicationForm {
             "960240007379",
         ),
         ("Оқушылардың үлгерімін талдау", "Анализ успеваемости учащихся", "«Білім AI» ЖШС", "970240000890"),
+        ("Дәрі-дәрмек қорын жоспарлау", "Планирование запасов лекарств", "«Фарм Болжам» ЖШС", "950341000052"),
+        ("Жедел жәрдем шақыруларын сұрыптау", "Сортировка вызовов скорой помощи", "«Жедел AI» ЖШС", "961141000023"),
     ];
     let (kk, ru, owner, bin) = systems[n % systems.len()];
     ApplicationForm {
@@ -212,17 +214,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
     let now = Timestamp::now();
     let fail = |c: &str| CheckOutcome { pass: Some(false), comment: c.to_owned() };
 
-    // One application per status: draft, submitted, under review is shown by the queue, nonconforming,
-    // included (pending publication), published (in the edition), withdrawn.
+    // One application in every status: draft, submitted, under_review, nonconforming, included
+    // (pending publication), published, withdrawn, excluded.
     let mut ids = Vec::new();
-    for n in 0..6 {
-        let app =
-            applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for n in 0..8 {
+        let app = applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if n > 0 {
-            for (kind, title) in [
-                (AttachmentKind::AuditReport, "Audit report"),
-                (AttachmentKind::CopyrightCertificate, "Copyright certificate"),
-            ] {
+            for (kind, title) in [(AttachmentKind::AuditReport, "Audit report"), (AttachmentKind::CopyrightCertificate, "Copyright certificate")] {
                 applications::attach(state, applicant, &app.id, kind, &format!("{title}.pdf"), &sample_pdf(title))
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -238,10 +236,20 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
         audit: fail("Аудиторлық есепте жүйенің нұсқасы көрсетілмеген / В аудиторском отчёте не указана версия системы"),
     };
     let err = |e: super::ServiceError| anyhow::anyhow!("{e}");
-    review::decide(state, reviewer, &ids[2], &notice, now).await.map_err(err)?;
-    review::decide(state, reviewer, &ids[4], &include, now).await.map_err(err)?;
+    review::take(state, reviewer, &ids[2]).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[3], &notice, now).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[5], &include, now).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[7], &include, now).await.map_err(err)?;
     publication::publish(state, publisher, body, now).await.map_err(err)?;
-    review::decide(state, reviewer, &ids[3], &include, now).await.map_err(err)?;
-    applications::withdraw(state, applicant, &ids[5]).await.map_err(err)?;
+    let excluded = senim_store::applications::get(&state.store, &ids[7]).await?.and_then(|a| a.registry_number);
+    if let Some(number) = excluded {
+        let reason = LangText::new()
+            .with(Lang::Kk, "Меншік иесінің өтініші бойынша")
+            .with(Lang::Ru, "По заявлению собственника");
+        publication::exclude(state, publisher, body, &number, &reason).await.map_err(err)?;
+        publication::publish(state, publisher, body, now).await.map_err(err)?;
+    }
+    review::decide(state, reviewer, &ids[4], &include, now).await.map_err(err)?;
+    applications::withdraw(state, applicant, &ids[6]).await.map_err(err)?;
     Ok(Some(accounts))
 }

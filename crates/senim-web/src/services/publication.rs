@@ -164,3 +164,30 @@ pub async fn publish_as(
     tx.commit().await?;
     Ok(stored)
 }
+
+/// Marks a published entry for exclusion in the next edition, with a reason in kk and/or ru.
+/// Nothing is deleted: the entry's history stays readable and the change log names the reason.
+pub async fn exclude(
+    state: &AppState,
+    user: &User,
+    body_code: &str,
+    registry_number: &str,
+    reason: &LangText,
+) -> ServiceResult<()> {
+    publisher_body(user, body_code)?;
+    let reason = reason.normalized();
+    if reason.get(senim_domain::lang::Lang::Kk).is_none() && reason.get(senim_domain::lang::Lang::Ru).is_none() {
+        return Err(ServiceError::Invalid(vec![senim_domain::application::FieldError::new("reason", "required")]));
+    }
+    let entry = entries::get(&state.store, registry_number).await?.ok_or(ServiceError::NotFound)?;
+    if entry.body_code != body_code {
+        return Err(ServiceError::NotFound);
+    }
+    let mut tx = state.store.begin().await?;
+    if !entries::mark_excluded(&mut tx, registry_number, &reason).await? {
+        return Err(ServiceError::State("entry.not_published"));
+    }
+    audit::append(&mut tx, &user.id, "entry.exclude", registry_number, &json!({"reason": reason})).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -121,3 +121,21 @@ pub async fn decide(
     tx.commit().await?;
     Ok(outcome)
 }
+
+/// A reviewer takes a submitted case: it is then under review (the clock keeps running).
+pub async fn take(state: &AppState, user: &User, id: &str) -> ServiceResult<()> {
+    let body_code = reviewer_body(user)?.to_owned();
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ServiceError::NotFound);
+    }
+    let mut tx = state.store.begin().await?;
+    let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    if app.body_code != body_code || app.status == Status::Draft {
+        return Err(ServiceError::NotFound);
+    }
+    let next = app.status.apply(Action::Take)?;
+    apps::set_status(&mut tx, id, app.status, next).await?;
+    audit::append(&mut tx, &user.id, "application.take", id, &json!({"round": app.current_round})).await?;
+    tx.commit().await?;
+    Ok(())
+}

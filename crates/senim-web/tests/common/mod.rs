@@ -1,0 +1,182 @@
+//! `TestApp`: the whole application on a fresh database, driven through its router as a browser or an
+//! API client would drive it.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use senim_domain::role::Role;
+use senim_store::testing::TestDb;
+use senim_store::users::{self, NewUser};
+use senim_web::{AppState, Config};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long test password";
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub state: AppState,
+    pub router: Router,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn location(&self) -> String {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    }
+}
+
+impl TestApp {
+    pub async fn new(db: TestDb) -> TestApp {
+        let state = AppState::load(db.store.clone(), Config::default()).await.unwrap();
+        senim_web::services::demo::ensure_bodies(&state).await.unwrap();
+        let router = senim_web::app(state.clone());
+        TestApp { db, state, router }
+    }
+
+    /// Creates a user with [`PASSWORD`] and returns an API token for it.
+    pub async fn user(&self, email: &str, role: Role, body: Option<&str>) -> String {
+        let hash = senim_web::auth::hash_password(PASSWORD).unwrap();
+        let mut tx = self.state.store.begin().await.unwrap();
+        let u = users::create(&mut tx, NewUser { email, name: email, password_hash: &hash, role, body_code: body })
+            .await
+            .unwrap();
+        let token = senim_web::auth::new_token().unwrap();
+        users::create_token(&mut tx, &u.id, &senim_web::auth::token_digest(&token), "test").await.unwrap();
+        tx.commit().await.unwrap();
+        token
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply { status, headers, body }
+    }
+
+    pub async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    pub async fn upload(&self, path: &str, auth: Auth<'_>, kind: &str, filename: &str, bytes: &[u8]) -> Reply {
+        let boundary = "senimtestboundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = auth
+            .apply(Request::builder().method("POST").uri(path))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Signs in through the sign-in form; returns the session cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let r = self.form("/signin", None, &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in failed: {}", r.text());
+        let cookie = r.headers.get(header::SET_COOKIE).expect("session cookie").to_str().unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let req = Auth::Cookie(cookie).apply(Request::builder().uri(path)).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form as a same-origin browser would.
+    pub async fn form(&self, path: &str, cookie: Option<&str>, pairs: &[(&str, &str)]) -> Reply {
+        let body: String = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+        let req = Auth::Cookie(cookie)
+            .apply(Request::builder().method("POST").uri(path))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+}
+
+pub enum Auth<'a> {
+    Token(&'a str),
+    Cookie(Option<&'a str>),
+}
+
+impl Auth<'_> {
+    fn apply(&self, b: axum::http::request::Builder) -> axum::http::request::Builder {
+        match self {
+            Auth::Token(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            Auth::Cookie(Some(c)) => b.header(header::COOKIE, *c),
+            Auth::Cookie(None) => b,
+        }
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A complete Annex 1 form as the API takes it.
+pub fn complete_form(system_kk: &str) -> Value {
+    serde_json::json!({
+        "body": "health",
+        "applicant": {"role": "owner", "name": "«Дәрігер AI» ЖШС", "bin_iin": "971240001315",
+            "legal_address": "Астана қ., Мәңгілік Ел 55", "actual_address": "Астана қ., Сарайшық 7",
+            "contact": {"name": "Айгүл Сәрсенова", "position": "Директор", "phone": "+7 701 555 44 33", "email": "aigul@dariger.kz"}},
+        "system": {"name": {"kk": system_kk, "ru": "Система анализа"}, "purpose": {"kk": "Диагностика"},
+            "area": {"kk": "Денсаулық сақтау"}, "functionality": {"kk": "Суреттерді талдау"},
+            "conditions_of_use": {"kk": "Дәрігердің бақылауымен"},
+            "models": {"description": {"kk": "Нейрондық желі"}, "algorithm_type": "CNN", "external_models": false, "embedded_models": true},
+            "data": {"categories": {"kk": "Суреттер"}, "sources": {"kk": "Емханалар"}}},
+        "audit": {"auditor": {"kk": "«Аудит» ЖШС"}, "date": "2026-05-14", "conclusions": {"kk": "Сәйкес келеді"}},
+        "copyright": {"certificate_number": "41001", "certificate_date": "2026-01-20", "author_contract": false},
+        "declaration": {"confirmed": true, "signatory": "Айгүл Сәрсенова"}
+    })
+}
+
+pub fn pdf(title: &str) -> Vec<u8> {
+    senim_web::services::demo::sample_pdf(title)
+}
+
+/// Personal data of [`complete_form`] that must never appear in public output.
+pub const PRIVATE: [&str; 6] =
+    ["Мәңгілік Ел 55", "Сарайшық", "Айгүл", "+7 701 555 44 33", "aigul@dariger.kz", "Директор"];
