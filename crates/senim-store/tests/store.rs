@@ -14,10 +14,17 @@ use serde_json::json;
 
 async fn seed_body(store: &Store) {
     let mut tx = store.begin().await.unwrap();
-    let name = LangText::new().with(Lang::Kk, "Денсаулық сақтау министрлігі").with(Lang::Ru, "Министерство здравоохранения");
+    let name =
+        LangText::new().with(Lang::Kk, "Денсаулық сақтау министрлігі").with(Lang::Ru, "Министерство здравоохранения");
     bodies::upsert(
         &mut tx,
-        &Body { code: "health".into(), name: name.clone(), short_name: name, gov_slug: Some("dsm".into()), sort_order: 1 },
+        &Body {
+            code: "health".into(),
+            name: name.clone(),
+            short_name: name,
+            gov_slug: Some("dsm".into()),
+            sort_order: 1,
+        },
     )
     .await
     .unwrap();
@@ -27,7 +34,9 @@ async fn seed_body(store: &Store) {
 async fn seed_user(store: &Store, email: &str, role: Role) -> users::User {
     let mut tx = store.begin().await.unwrap();
     let body = role.needs_body().then_some("health");
-    let u = users::create(&mut tx, NewUser { email, name: "Тест", password_hash: "x", role, body_code: body }).await.unwrap();
+    let u = users::create(&mut tx, NewUser { email, name: "Тест", password_hash: "x", role, body_code: body })
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     u
 }

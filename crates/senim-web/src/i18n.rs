@@ -139,8 +139,10 @@ mod completeness {
         assert_eq!(kk.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&&str>::new());
         for key in &kk {
             // Messages with variables resolve only with their arguments: give every variable used.
-            let args: Vec<(&'static str, String)> =
-                ["number", "name", "round", "mb", "system", "due", "reasons"].iter().map(|k| (*k, "1".to_owned())).collect();
+            let args: Vec<(&'static str, String)> = ["number", "name", "round", "mb", "system", "due", "reasons"]
+                .iter()
+                .map(|k| (*k, "1".to_owned()))
+                .collect();
             for lang in Lang::ALL {
                 let text = t_args(lang, key, &args);
                 assert!(text != *key && !text.is_empty(), "{key} does not load in {lang}");
@@ -152,15 +154,29 @@ mod completeness {
     fn every_error_code_and_field_has_a_message() {
         use senim_domain::application::codes;
         for code in [
-            codes::REQUIRED, codes::EMAIL, codes::PHONE, codes::DATE_FUTURE, codes::TOO_LONG, codes::NOT_CONFIRMED,
-            codes::UNKNOWN_BODY, "bin_iin.format", "bin_iin.checksum", "bin_iin.no_check_digit", "date.format",
-            "upload.not_pdf", "upload.too_large", "upload.empty", "review.fail_needs_comment", "attachment.kind",
+            codes::REQUIRED,
+            codes::EMAIL,
+            codes::PHONE,
+            codes::DATE_FUTURE,
+            codes::TOO_LONG,
+            codes::NOT_CONFIRMED,
+            codes::UNKNOWN_BODY,
+            "bin_iin.format",
+            "bin_iin.checksum",
+            "bin_iin.no_check_digit",
+            "date.format",
+            "upload.not_pdf",
+            "upload.too_large",
+            "upload.empty",
+            "review.fail_needs_comment",
+            "attachment.kind",
         ] {
             for lang in Lang::ALL {
                 assert!(has(lang, &format!("err-{}", code.replace('.', "-"))), "{code} in {lang}");
             }
         }
-        let errors = senim_domain::application::ApplicationForm::default().check_complete(jiff::civil::date(2026, 1, 1));
+        let errors =
+            senim_domain::application::ApplicationForm::default().check_complete(jiff::civil::date(2026, 1, 1));
         for e in errors {
             for lang in Lang::ALL {
                 assert_ne!(field_label(lang, &e.field), e.field, "no label for {} in {lang}", e.field);

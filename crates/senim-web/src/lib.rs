@@ -19,18 +19,12 @@ pub mod security;
 pub mod services;
 
 /// Settings of a running server (from the command line and the environment; see `senim serve --help`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
     /// Demo mode: e-mails are kept in the outbox and readable by the administrator.
     pub demo: bool,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config { secure_cookies: false, demo: false }
-    }
 }
 
 #[derive(Clone)]

@@ -18,7 +18,9 @@ async fn submitted(app: &TestApp, token: &str, name: &str) -> String {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let id = r.json()["id"].as_str().unwrap().to_owned();
     for kind in ["audit_report", "copyright_certificate"] {
-        let r = app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(token), kind, "d.pdf", &pdf(kind)).await;
+        let r = app
+            .upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(token), kind, "d.pdf", &pdf(kind))
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     }
     let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(token), None).await;

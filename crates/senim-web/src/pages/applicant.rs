@@ -293,7 +293,11 @@ async fn show_page_with(
     let body_name =
         bodies::get(&state.store, &app.body_code).await.ok().flatten().map(|b| p.text(&b.name)).unwrap_or_default();
     let kinds = AttachmentKind::ALL.iter().map(|k| (k.code(), p.t(&format!("kind-{}", k.code())))).collect();
-    let status = if upload_error.is_empty() && withdraw_error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if upload_error.is_empty() && withdraw_error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = ShowPage {
         values: flatten(&app.form),
         app,
@@ -429,7 +433,12 @@ pub struct ConfirmForm {
 }
 
 /// Withdrawal needs the confirmation box ticked: it cannot be undone.
-pub async fn withdraw(p: Ctx, State(state): State<AppState>, Path(id): Path<String>, Form(f): Form<ConfirmForm>) -> Response {
+pub async fn withdraw(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<ConfirmForm>,
+) -> Response {
     let user = match applicant(&p) {
         Ok(u) => u,
         Err(r) => return r,

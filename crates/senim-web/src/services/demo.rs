@@ -218,9 +218,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
     // (pending publication), published, withdrawn, excluded.
     let mut ids = Vec::new();
     for n in 0..8 {
-        let app = applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let app =
+            applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if n > 0 {
-            for (kind, title) in [(AttachmentKind::AuditReport, "Audit report"), (AttachmentKind::CopyrightCertificate, "Copyright certificate")] {
+            for (kind, title) in [
+                (AttachmentKind::AuditReport, "Audit report"),
+                (AttachmentKind::CopyrightCertificate, "Copyright certificate"),
+            ] {
                 applications::attach(state, applicant, &app.id, kind, &format!("{title}.pdf"), &sample_pdf(title))
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;

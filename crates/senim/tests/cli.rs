@@ -1,0 +1,116 @@
+//! The command line as an operator uses it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use senim_store::testing::TempDir;
+
+fn senim(dir: &TempDir, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_senim"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(&dir.0)
+        .env_remove("SENIM_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn last_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).lines().last().unwrap_or("").to_owned()
+}
+
+#[test]
+fn calendar_due_prints_the_rules_deadlines_of_the_worked_examples() {
+    let dir = TempDir::new("senim-cli");
+    for (received, n, due) in [
+        ("2026-03-20", "10", "2026-04-08"),
+        ("2026-05-18", "10", "2026-06-02"),
+        ("2026-05-22", "5", "2026-06-01"),
+        ("2026-10-23", "5", "2026-11-02"),
+    ] {
+        let o = senim(&dir, &["calendar", "due", "--received", received, "--working-days", n], None);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(last_line(&o), due, "{received} + {n}");
+    }
+}
+
+#[test]
+fn calendar_refuses_a_year_without_data_and_bad_dates() {
+    let dir = TempDir::new("senim-cli");
+    let o = senim(&dir, &["calendar", "due", "--received", "2028-12-20", "--working-days", "10"], None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2028"));
+    let o = senim(&dir, &["calendar", "due", "--received", "20.03.2026", "--working-days", "10"], None);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn calendar_show_lists_named_days_off() {
+    let dir = TempDir::new("senim-cli");
+    let o = senim(&dir, &["calendar", "show", "2026", "--lang", "ru"], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    assert!(out.contains("247 working days"), "{out}");
+    assert!(out.contains("2026-03-23") && out.contains("Наурыз"), "{out}");
+}
+
+#[test]
+fn admin_creates_users_and_tokens_and_audit_verify_catches_tampering() {
+    let dir = TempDir::new("senim-cli");
+    let o = senim(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "r@health.kz",
+            "--role",
+            "reviewer",
+            "--body",
+            "health",
+            "--password-stdin",
+        ],
+        Some("a very long password\n"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = senim(
+        &dir,
+        &["admin", "create-user", "--email", "x@health.kz", "--role", "reviewer", "--password-stdin"],
+        Some("a very long password"),
+    );
+    assert!(!o.status.success(), "a reviewer needs --body");
+    let o = senim(
+        &dir,
+        &["admin", "create-user", "--email", "y@e.kz", "--role", "admin", "--password-stdin"],
+        Some("short"),
+    );
+    assert!(!o.status.success(), "short passwords are refused");
+    let o = senim(&dir, &["admin", "create-token", "--email", "r@health.kz"], None);
+    assert!(o.status.success());
+    assert!(last_line(&o).starts_with("snm_"));
+
+    let o = senim(&dir, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(last_line(&o).contains("intact: 2 records"));
+
+    // An intruder rewrites record 1 behind the application's back.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}", dir.0.join("senim.db").display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 1").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let o = senim(&dir, &["audit", "verify"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(last_line(&o).contains("record 1"), "{}", last_line(&o));
+}
