@@ -62,6 +62,16 @@ impl AppState {
 
 /// The whole application: pages, API and the security layers around them.
 pub fn app(state: AppState) -> Router {
-    let router = Router::new().merge(pages::router()).merge(api::router());
+    let router = Router::new().merge(pages::router()).merge(api::router()).fallback(not_found);
     security::wrap(router, state)
+}
+
+/// Unknown paths: problem JSON under `/api/`, a translated page elsewhere.
+async fn not_found(p: pages::Ctx, uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError::not_found().lang(p.lang).into_response()
+    } else {
+        pages::error_page(&p, axum::http::StatusCode::NOT_FOUND, "page-not-found")
+    }
 }

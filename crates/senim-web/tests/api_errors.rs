@@ -177,3 +177,14 @@ dual_tests! {
         assert!(cookie.contains("httponly") && cookie.contains("samesite=lax"), "{cookie}");
     }
 }
+
+#[tokio::test]
+async fn unknown_pages_are_translated_pages_and_unknown_api_paths_are_problems() {
+    let app = TestApp::new(senim_store::testing::TestDb::sqlite().await).await;
+    let page = app.get("/no-such-page?lang=ru", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text().contains("Страница не найдена"));
+    let api = app.get("/api/v1/no-such-thing", None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(is_problem(&api));
+}

@@ -233,3 +233,4 @@ exclude-none = No published entries.
 exclude-reason = Reason
 exclude-button = Exclude in the next edition
 err-withdraw-not_confirmed = Tick the box to confirm the withdrawal.
+hint-date = For example, 2026-05-14 (year-month-day).

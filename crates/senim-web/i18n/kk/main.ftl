@@ -233,3 +233,4 @@ exclude-none = Жарияланған жазбалар жоқ.
 exclude-reason = Себебі
 exclude-button = Келесі басылымда шығару
 err-withdraw-not_confirmed = Кері қайтарып алуды растау үшін белгіні қойыңыз.
+hint-date = Мысалы, 2026-05-14 (жыл-ай-күн).

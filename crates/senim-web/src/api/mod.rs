@@ -3,7 +3,6 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use senim_domain::lang::Lang;
@@ -74,9 +73,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router() -> Router<AppState> {
     let (router, doc) = openapi_router().split_for_parts();
     let json = doc.to_pretty_json().unwrap_or_default();
-    router
-        .route("/api/openapi.json", get(move || async move { ([("content-type", "application/json")], json) }))
-        .fallback(|| async { ApiError::not_found().into_response() })
+    router.route("/api/openapi.json", get(move || async move { ([("content-type", "application/json")], json) }))
 }
 
 /// The language of messages: `Accept-Language` (kk default, ru, en).

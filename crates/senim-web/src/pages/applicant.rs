@@ -88,6 +88,8 @@ pub struct Field {
     pub label: String,
     /// `text`, `bin`, `tel`, `email`, `date`, `lang` (kk/ru/en texts), `yesno`, `check`.
     pub input: &'static str,
+    /// Shown under the label and referenced by `aria-describedby`.
+    pub hint: String,
     pub autocomplete: &'static str,
     pub value: String,
     pub error: String,
@@ -129,7 +131,9 @@ impl FormPage {
             key,
             id: key.replace('.', "-"),
             label: self.p.field_label(key),
-            input,
+            // A date is typed as text (YYYY-MM-DD): a date input cannot show back a mistyped value.
+            hint: if input == "date" { self.p.t("hint-date") } else { String::new() },
+            input: if input == "date" { "text" } else { input },
             autocomplete,
             value: self.v(key),
             error: self.err(key),
@@ -139,8 +143,8 @@ impl FormPage {
         vec![
             self.field("applicant.name", "text", "organization"),
             self.field("applicant.bin_iin", "bin", "off"),
-            self.field("applicant.legal_address", "text", "street-address"),
-            self.field("applicant.actual_address", "text", "street-address"),
+            self.field("applicant.legal_address", "text", "address-line1"),
+            self.field("applicant.actual_address", "text", "address-line1"),
             self.field("applicant.contact.name", "text", "name"),
             self.field("applicant.contact.position", "text", "organization-title"),
             self.field("applicant.contact.phone", "tel", "tel"),
