@@ -229,3 +229,26 @@ pub async fn withdraw(state: &AppState, user: &User, id: &str) -> ServiceResult<
     tx.commit().await?;
     Ok(Application { status: next, ..app })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_checked_by_content_not_by_name() {
+        assert_eq!(check_pdf(b""), Err("upload.empty"));
+        assert_eq!(check_pdf(b"MZ\x90\x00 an executable"), Err("upload.not_pdf"));
+        assert_eq!(check_pdf(b"%PDF-1.7 but cut short"), Err("upload.not_pdf"));
+        assert_eq!(check_pdf(&super::super::demo::sample_pdf("ok")), Ok(()));
+        let huge = vec![b' '; MAX_UPLOAD_BYTES + 1];
+        assert_eq!(check_pdf(&huge), Err("upload.too_large"));
+    }
+
+    #[test]
+    fn file_names_lose_paths_and_header_breaking_characters() {
+        assert_eq!(sanitize_filename("C:\\Users\\a\\есеп.pdf"), "есеп.pdf");
+        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_filename("a\"b\r\n.pdf"), "ab.pdf");
+        assert_eq!(sanitize_filename(""), "document.pdf");
+    }
+}
