@@ -140,6 +140,18 @@ enum CalendarCommand {
         #[arg(long)]
         working_days: u16,
     },
+    /// Replace a year's calendar with an administrator's TOML file (same format as the shipped
+    /// `crates/senim-domain/calendar/YEAR.toml`); validated, stored, and recorded in the audit log.
+    Set {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The year's TOML file.
+        #[arg(long)]
+        file: PathBuf,
+        /// Who makes the change (recorded in the audit log).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
     /// List a year's non-working weekdays and worked weekend days, with their names.
     Show {
         #[command(flatten)]
@@ -308,6 +320,20 @@ async fn calendar(command: CalendarCommand) -> anyhow::Result<ExitCode> {
             let due = cal.due_date(received, n)?;
             println!("received {received}, registered {registered}, + {} working days", n.get());
             println!("{due}");
+            Ok(ExitCode::SUCCESS)
+        }
+        CalendarCommand::Set { db, file, by } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let year = senim_domain::calendar::YearCalendar::from_toml(&text)?;
+            year.validate()?;
+            let store = db.open().await?;
+            let mut tx = store.begin().await?;
+            senim_store::calendar::save_year(&mut tx, &year, &by).await?;
+            let detail =
+                serde_json::json!({"working_days": year.working_days_count(), "provisional": year.provisional});
+            audit::append(&mut tx, &by, "calendar.set", &year.year.to_string(), &detail).await?;
+            tx.commit().await?;
+            println!("calendar {} saved: {} working days", year.year, year.working_days_count());
             Ok(ExitCode::SUCCESS)
         }
         CalendarCommand::Show { db, year, lang } => {

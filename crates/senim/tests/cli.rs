@@ -114,3 +114,21 @@ fn admin_creates_users_and_tokens_and_audit_verify_catches_tampering() {
     assert_eq!(o.status.code(), Some(1));
     assert!(last_line(&o).contains("record 1"), "{}", last_line(&o));
 }
+
+#[test]
+fn an_administrator_overrides_a_year_and_deadlines_follow() {
+    let dir = TempDir::new("senim-cli");
+    let shipped = include_str!("../../senim-domain/calendar/2026.toml");
+    // Friday 27 March 2026 becomes a day off by a (test) decree.
+    let extra = "\n[[days]]\ndate = 2026-03-27\nkind = \"transferred\"\nname = { kk = \"Сынақ\", ru = \"Тест\", en = \"Test\" }\n";
+    let file = dir.0.join("2026.toml");
+    std::fs::write(&file, format!("{shipped}{extra}")).unwrap();
+    let before = senim(&dir, &["calendar", "due", "--received", "2026-03-20", "--working-days", "10"], None);
+    assert_eq!(last_line(&before), "2026-04-08");
+    let o = senim(&dir, &["calendar", "set", "--file", file.to_str().unwrap(), "--by", "admin@gov.kz"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = senim(&dir, &["calendar", "due", "--received", "2026-03-20", "--working-days", "10"], None);
+    assert_eq!(last_line(&after), "2026-04-09", "one more day off moves the deadline");
+    std::fs::write(&file, "year = 2026\nnot valid").unwrap();
+    assert!(!senim(&dir, &["calendar", "set", "--file", file.to_str().unwrap()], None).status.success());
+}
