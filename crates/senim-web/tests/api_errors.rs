@@ -188,3 +188,31 @@ async fn unknown_pages_are_translated_pages_and_unknown_api_paths_are_problems()
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert!(is_problem(&api));
 }
+
+#[tokio::test]
+async fn an_empty_body_code_is_named_as_the_missing_field() {
+    let app = TestApp::new(senim_store::testing::TestDb::sqlite().await).await;
+    let a = app.user("a@example.kz", Role::Applicant, None).await;
+    let id = app.api("POST", "/api/v1/applications", Some(&a), Some(complete_form("X"))).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app.api("PUT", &format!("/api/v1/applications/{id}"), Some(&a), Some(json!({"body": ""}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "body");
+    assert_eq!(r.json()["errors"][0]["code"], "required");
+    // Nothing was overwritten by the refused request.
+    let view = app.api("GET", &format!("/api/v1/applications/{id}"), Some(&a), None).await.json();
+    assert_eq!(view["form"]["system"]["name"]["kk"], "X");
+    let ru = app
+        .send(
+            Request::get("/api/v1/review/queue")
+                .header("authorization", format!("Bearer {a}"))
+                .header("accept-language", "ru")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(ru.status, StatusCode::FORBIDDEN);
+    assert_eq!(ru.json()["title"], "Запрещено");
+}

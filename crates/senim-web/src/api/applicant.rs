@@ -231,9 +231,10 @@ pub async fn upload(
 pub async fn remove_attachment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
     Path((id, attachment_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    svc::detach(&state, &user, &id, &attachment_id).await?;
+    svc::detach(&state, &user, &id, &attachment_id).await.map_err(|e| ApiError::from(e).lang(lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

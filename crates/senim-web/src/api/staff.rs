@@ -32,8 +32,12 @@ pub struct QueueEntry {
 /// The caller's body's applications awaiting a decision, oldest due first.
 #[utoipa::path(get, path = "/api/v1/review/queue", tag = "reviewer", security(("bearer" = [])),
     responses((status = 200, body = [QueueEntry]), (status = 401), (status = 403)))]
-pub async fn queue(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<QueueEntry>>, ApiError> {
-    let items = review::queue(&state, &user).await?;
+pub async fn queue(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+) -> Result<Json<Vec<QueueEntry>>, ApiError> {
+    let items = review::queue(&state, &user).await.map_err(|e| ApiError::from(e).lang(lang))?;
     let today = kz_date(Timestamp::now());
     let calendar = state.calendar();
     Ok(Json(

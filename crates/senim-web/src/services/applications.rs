@@ -78,8 +78,11 @@ pub async fn save(state: &AppState, user: &User, id: &str, form: ApplicationForm
         return Err(ServiceError::State("application.not_editable"));
     }
     let mut errors = form.check_draft(kz_date(Timestamp::now()));
+    if form.body.trim().is_empty() {
+        errors.push(FieldError::new("body", senim_domain::application::codes::REQUIRED));
+    }
     check_body(state, &form, &mut errors).await?;
-    if errors.iter().any(|e| e.field == "body") || form.body.trim().is_empty() {
+    if errors.iter().any(|e| e.field == "body") {
         // The body decides who may see the application; never store an unknown one.
         return Err(ServiceError::Invalid(errors));
     }
