@@ -2,7 +2,8 @@
 //! the List is updated, the updated edition is posted").
 //!
 //! Everything here is a pure function of its input: given the same entries, time and key, `build`
-//! returns the same bytes, so an edition can be rebuilt and compared, and nothing here does I/O.
+//! returns the same bytes (the XLSX ones only within one build of the crate; see [`render::xlsx`]), so
+//! an edition can be rebuilt and compared, and nothing here does I/O.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -20,6 +21,9 @@ use crate::manifest::{
 };
 use crate::merkle::{self, Hash};
 use crate::render;
+
+/// The media type of the `{n}.{lang}.xlsx` artifacts (ECMA-376 / ISO/IEC 29500 workbook).
+pub const XLSX_MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// What the publisher decides; everything else of an edition is derived from it.
 pub struct EditionInput<'a> {
@@ -63,7 +67,9 @@ pub struct Edition {
     pub signed: SignedManifest,
     /// The entries as published, positions 1..n.
     pub entries: Vec<Annex2Entry>,
-    /// The per-language renderings listed in the manifest: `{n}.{lang}.html` and `{n}.{lang}.csv`.
+    /// The per-language renderings listed in the manifest: `{n}.{lang}.html`, `{n}.{lang}.csv` and
+    /// `{n}.{lang}.xlsx`. The XLSX bytes are not reproducible across versions of the writer: store them
+    /// as returned, never re-render them.
     pub artifacts: Vec<Artifact>,
     /// `{n}.json`: manifest, signature and entries. Not listed in the manifest, which it contains.
     pub edition_json: Artifact,
@@ -92,6 +98,11 @@ pub fn build(input: EditionInput) -> Edition {
             name: format!("{n}.{lang}.csv"),
             media_type: "text/csv".to_owned(),
             bytes: render::csv(&entries, lang),
+        });
+        artifacts.push(Artifact {
+            name: format!("{n}.{lang}.xlsx"),
+            media_type: XLSX_MEDIA_TYPE.to_owned(),
+            bytes: render::xlsx(&entries, &input.body, n, input.published_at, lang),
         });
     }
 

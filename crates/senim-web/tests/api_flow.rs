@@ -237,6 +237,11 @@ dual_tests! {
         for path in &public {
             let r = app.get(path, None).await;
             assert_eq!(r.status, StatusCode::OK, "{path}");
+            if path.ends_with(".xlsx") {
+                // Deflated XML, so not searchable as text; its cells come from the same rows as the CSV
+                // (render::row), and senim-publish's xlsx tests read them back.
+                continue;
+            }
             let text = r.text();
             let summary = path == "/" || path == "/api/v1/bodies" || path.contains("/editions/current") || path.ends_with("/manifest");
             assert!(summary || text.contains("Жария жүйе") || text.contains("Система анализа"), "{path} does not show the entry");

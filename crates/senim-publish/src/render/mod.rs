@@ -1,6 +1,7 @@
-//! Human-readable renderings of an edition: the Annex 2 table as CSV and as an HTML page.
+//! Human-readable renderings of an edition: the Annex 2 table as CSV, as an HTML page and as an XLSX
+//! workbook.
 //!
-//! Rules §7 requires the List to be viewable and downloadable in the form of Annex 2, so both
+//! Rules §7 requires the List to be viewable and downloadable in the form of Annex 2, so the
 //! renderings carry the eight Annex 2 columns in the Rules' order with their titles in the artifact's
 //! language. After them come three columns that Annex 2 does not have but `edition-format.md` asks
 //! for, the stable identifiers that let consumers join and sync: registry number, the owner's BIN
@@ -11,9 +12,11 @@
 
 mod csv_artifact;
 mod html_artifact;
+mod xlsx_artifact;
 
 pub use csv_artifact::csv;
 pub use html_artifact::html;
+pub use xlsx_artifact::xlsx;
 
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::{Lang, LangText};
