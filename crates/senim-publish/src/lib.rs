@@ -10,9 +10,10 @@
 //! | Merkle tree over the entries, inclusion proofs (RFC 9162 §2.1) | [`merkle`] |
 //! | signing keys and the public key list | [`keys`] |
 //! | manifest, signature, edition JSON, proof objects | [`manifest`] |
-//! | Annex 2 as CSV and HTML per language | [`render`] |
+//! | Annex 2 as CSV, HTML and XLSX per language | [`render`] |
 //! | building and signing an edition | [`edition`] |
 //! | checking editions, files, proofs and the chain | [`verify`] |
+//! | Atom feed, Data Package and DCAT descriptors for open-data harvesters | [`opendata`] |
 //!
 //! Nothing here does I/O: the caller stores and serves what [`edition::build`] returns.
 
@@ -21,5 +22,6 @@ pub mod jcs;
 pub mod keys;
 pub mod manifest;
 pub mod merkle;
+pub mod opendata;
 pub mod render;
 pub mod verify;

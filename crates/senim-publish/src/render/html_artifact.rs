@@ -14,12 +14,12 @@ th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:
 td{white-space:pre-line}";
 
 /// Page texts that are not column titles.
-struct Labels {
-    list: &'static str,
+pub(super) struct Labels {
+    pub(super) list: &'static str,
     published: &'static str,
 }
 
-fn labels(lang: Lang) -> Labels {
+pub(super) fn labels(lang: Lang) -> Labels {
     match lang {
         Lang::Kk => Labels {
             list: "Қауіп-қатер дәрежесі жоғары жасанды интеллектінің сенімді жүйелерінің тізбесі",

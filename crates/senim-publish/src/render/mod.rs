@@ -61,6 +61,11 @@ pub fn column_titles(lang: Lang) -> [&'static str; 8] {
     }
 }
 
+/// The List's title, "List of trusted high-risk AI systems", as the HTML page heads it.
+pub fn list_title(lang: Lang) -> &'static str {
+    html_artifact::labels(lang).list
+}
+
 /// Titles of the three identifier columns that follow the Annex 2 columns.
 pub fn identifier_titles(lang: Lang) -> [&'static str; 3] {
     match lang {
