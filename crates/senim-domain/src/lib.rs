@@ -11,6 +11,7 @@
 //! | §6 — the three checks | [`review`] |
 //! | §7, §8 — include, notice, resubmit | [`status`] |
 //! | §7, Annex 2 — what is published | [`annex2`] |
+//! | §5, Annex 1 — the form as a task list | [`sections`] |
 //!
 //! Nothing here does I/O or knows about HTTP or SQL.
 
@@ -21,4 +22,5 @@ pub mod identity;
 pub mod lang;
 pub mod review;
 pub mod role;
+pub mod sections;
 pub mod status;

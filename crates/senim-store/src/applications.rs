@@ -14,6 +14,8 @@ pub struct Application {
     pub id: String,
     pub body_code: String,
     pub owner_user_id: String,
+    /// The applicant organisation; every member may see and work on the application.
+    pub org_id: Option<String>,
     pub status: Status,
     pub form: ApplicationForm,
     pub current_round: i64,
@@ -29,6 +31,7 @@ struct AppRow {
     id: String,
     body_code: String,
     owner_user_id: String,
+    org_id: Option<String>,
     status: String,
     form: String,
     current_round: i64,
@@ -50,6 +53,7 @@ impl TryFrom<AppRow> for Application {
             id: r.id,
             body_code: r.body_code,
             owner_user_id: r.owner_user_id,
+            org_id: r.org_id,
             current_round: r.current_round,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -61,28 +65,34 @@ impl TryFrom<AppRow> for Application {
 macro_rules! app_select {
     ($tail:literal) => {
         concat!(
-            "SELECT id, body_code, owner_user_id, status, form, current_round, created_at, updated_at, \
+            "SELECT id, body_code, owner_user_id, org_id, status, form, current_round, created_at, updated_at, \
              registry_number, included_on, publication_due_on FROM applications ",
             $tail
         )
     };
 }
 
-pub async fn create(tx: &mut Tx<'_>, owner_user_id: &str, form: &ApplicationForm) -> Result<Application> {
+pub async fn create(
+    tx: &mut Tx<'_>,
+    owner_user_id: &str,
+    org_id: Option<&str>,
+    form: &ApplicationForm,
+) -> Result<Application> {
     let id = Uuid::new_v4().to_string();
     let now = crate::now_rfc3339();
     let json = serde_json::to_string(form)?;
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO applications (id, body_code, owner_user_id, status, form, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO applications (id, body_code, owner_user_id, org_id, status, form, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
-    .bind(&id).bind(&form.body).bind(owner_user_id).bind(Status::Draft.code()).bind(&json).bind(&now)
+    .bind(&id).bind(&form.body).bind(owner_user_id).bind(org_id).bind(Status::Draft.code()).bind(&json).bind(&now)
     .execute(&mut *c)
     .await.map(|r| r.rows_affected()))?;
     Ok(Application {
         id,
         body_code: form.body.clone(),
         owner_user_id: owner_user_id.to_owned(),
+        org_id: org_id.map(str::to_owned),
         status: Status::Draft,
         form: form.clone(),
         current_round: 0,
@@ -112,9 +122,13 @@ pub async fn get_for_update(tx: &mut Tx<'_>, id: &str) -> Result<Option<Applicat
     row.map(Application::try_from).transpose()
 }
 
-pub async fn for_owner(store: &Store, owner_user_id: &str) -> Result<Vec<Application>> {
-    let rows: Vec<AppRow> = on_pool!(store, p => sqlx::query_as(app_select!("WHERE owner_user_id = $1 ORDER BY created_at DESC, id"))
+/// The applications a user works on: their own, and their organisation's.
+pub async fn for_applicant(store: &Store, owner_user_id: &str, org_id: Option<&str>) -> Result<Vec<Application>> {
+    let rows: Vec<AppRow> = on_pool!(store, p => sqlx::query_as(app_select!(
+        "WHERE owner_user_id = $1 OR (org_id IS NOT NULL AND org_id = $2) ORDER BY created_at DESC, id"
+    ))
         .bind(owner_user_id)
+        .bind(org_id)
         .fetch_all(p)
         .await)?;
     rows.into_iter().map(Application::try_from).collect()

@@ -15,6 +15,12 @@ pub struct User {
     pub role: Role,
     pub body_code: Option<String>,
     pub disabled: bool,
+    /// The applicant organisation the user files for (applicants only).
+    pub org_id: Option<String>,
+    /// Self-registered accounts sign in only once the address is confirmed.
+    pub email_confirmed: bool,
+    /// The language of the user's e-mails (`kk`, `ru`, `en`).
+    pub lang: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -26,6 +32,9 @@ struct Row {
     role: String,
     body_code: Option<String>,
     disabled: bool,
+    org_id: Option<String>,
+    email_confirmed_at: Option<String>,
+    lang: String,
 }
 
 impl TryFrom<Row> for User {
@@ -39,11 +48,14 @@ impl TryFrom<Row> for User {
             password_hash: r.password_hash,
             body_code: r.body_code,
             disabled: r.disabled,
+            org_id: r.org_id,
+            email_confirmed: r.email_confirmed_at.is_some(),
+            lang: r.lang,
         })
     }
 }
 
-const COLUMNS: &str = "id, email, name, password_hash, role, body_code, disabled";
+const COLUMNS: &str = "id, email, name, password_hash, role, body_code, disabled, org_id, email_confirmed_at, lang";
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -58,15 +70,34 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// An account made by an administrator (or the demo): its address counts as confirmed.
 pub async fn create(tx: &mut Tx<'_>, new: NewUser<'_>) -> Result<User> {
+    insert(tx, new, None, "kk", true).await
+}
+
+/// A self-registered applicant (or an invited colleague): confirmed only when `confirmed` says the
+/// address was proven (an invitation link was followed).
+pub async fn register(
+    tx: &mut Tx<'_>,
+    new: NewUser<'_>,
+    org_id: &str,
+    lang: &str,
+    confirmed: bool,
+) -> Result<User> {
+    insert(tx, new, Some(org_id), lang, confirmed).await
+}
+
+async fn insert(tx: &mut Tx<'_>, new: NewUser<'_>, org_id: Option<&str>, lang: &str, confirmed: bool) -> Result<User> {
     let id = Uuid::new_v4().to_string();
     let email = normalize_email(new.email);
+    let now = crate::now_rfc3339();
+    let confirmed_at = confirmed.then(|| now.clone());
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO users (id, email, name, password_hash, role, body_code, created_at, disabled) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO users (id, email, name, password_hash, role, body_code, created_at, disabled, org_id, \
+         email_confirmed_at, lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id).bind(&email).bind(new.name).bind(new.password_hash).bind(new.role.code())
-    .bind(new.body_code).bind(crate::now_rfc3339()).bind(false)
+    .bind(new.body_code).bind(&now).bind(false).bind(org_id).bind(&confirmed_at).bind(lang)
     .execute(&mut *c)
     .await.map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_unique(e, "users.email"))?;
@@ -78,7 +109,51 @@ pub async fn create(tx: &mut Tx<'_>, new: NewUser<'_>) -> Result<User> {
         role: new.role,
         body_code: new.body_code.map(str::to_owned),
         disabled: false,
+        org_id: org_id.map(str::to_owned),
+        email_confirmed: confirmed,
+        lang: lang.to_owned(),
     })
+}
+
+pub async fn confirm_email(tx: &mut Tx<'_>, user_id: &str) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL",
+    )
+    .bind(crate::now_rfc3339()).bind(user_id)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_password(tx: &mut Tx<'_>, user_id: &str, password_hash: &str) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash).bind(user_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_org(tx: &mut Tx<'_>, user_id: &str, org_id: &str) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET org_id = $1 WHERE id = $2")
+        .bind(org_id).bind(user_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_lang(store: &Store, user_id: &str, lang: &str) -> Result<()> {
+    on_pool!(store, p => sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+        .bind(lang).bind(user_id)
+        .execute(p)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The members of an applicant organisation.
+pub async fn of_org(store: &Store, org_id: &str) -> Result<Vec<User>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 ORDER BY email"));
+    let rows: Vec<Row> = on_pool!(store, p => sqlx::query_as(sql).bind(org_id).fetch_all(p).await)?;
+    rows.into_iter().map(User::try_from).collect()
 }
 
 pub async fn by_email(store: &Store, email: &str) -> Result<Option<User>> {
@@ -122,7 +197,8 @@ pub async fn create_token(tx: &mut Tx<'_>, user_id: &str, token_sha256: &str, la
 /// The user a live (not revoked, not disabled) token belongs to.
 pub async fn by_token(store: &Store, token_sha256: &str) -> Result<Option<User>> {
     let sql = sqlx::AssertSqlSafe(
-        "SELECT u.id, u.email, u.name, u.password_hash, u.role, u.body_code, u.disabled FROM api_tokens t \
+        "SELECT u.id, u.email, u.name, u.password_hash, u.role, u.body_code, u.disabled, u.org_id, \
+         u.email_confirmed_at, u.lang FROM api_tokens t \
          JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2"
             .to_owned(),
     );

@@ -119,7 +119,7 @@ dual_tests! {
         seed_body(&db.store).await;
         let u = seed_user(&db.store, "a@example.kz", Role::Applicant).await;
         let mut tx = db.store.begin().await.unwrap();
-        let app = apps::create(&mut tx, &u.id, &ApplicationForm { body: "health".into(), ..Default::default() }).await.unwrap();
+        let app = apps::create(&mut tx, &u.id, None, &ApplicationForm { body: "health".into(), ..Default::default() }).await.unwrap();
         tx.commit().await.unwrap();
         let mut tx = db.store.begin().await.unwrap();
         apps::set_status(&mut tx, &app.id, Status::Draft, Status::Submitted).await.unwrap();
@@ -135,7 +135,7 @@ dual_tests! {
         seed_body(&db.store).await;
         let u = seed_user(&db.store, "a@example.kz", Role::Applicant).await;
         let mut tx = db.store.begin().await.unwrap();
-        let app = apps::create(&mut tx, &u.id, &ApplicationForm { body: "health".into(), ..Default::default() }).await.unwrap();
+        let app = apps::create(&mut tx, &u.id, None, &ApplicationForm { body: "health".into(), ..Default::default() }).await.unwrap();
         let a = apps::add_attachment(&mut tx, &app.id, AttachmentKind::AuditReport, "a.pdf", "application/pdf", b"%PDF-x")
             .await
             .unwrap();

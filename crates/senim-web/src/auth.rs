@@ -14,6 +14,13 @@ use tower_sessions::Session;
 use crate::AppState;
 
 pub const SESSION_USER: &str = "user_id";
+/// A digest of the password hash at sign-in: a password change or reset ends every other session.
+pub const SESSION_STAMP: &str = "stamp";
+
+/// The session stamp of a password hash.
+pub fn session_stamp(password_hash: &str) -> String {
+    hex::encode(&Sha256::digest(password_hash.as_bytes())[..12])
+}
 
 fn argon2() -> Argon2<'static> {
     // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
@@ -53,6 +60,13 @@ pub fn new_token() -> anyhow::Result<String> {
     Ok(format!("snm_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 
+/// A token for a one-time link sent by e-mail (confirmation, reset, invitation).
+pub fn link_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
 pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -77,7 +91,12 @@ impl FromRequestParts<AppState> for MaybeUser {
         let Ok(Some(id)) = session.get::<String>(SESSION_USER).await else {
             return Ok(MaybeUser(None));
         };
-        let user = users::by_id(&state.store, &id).await.ok().flatten().filter(|u| !u.disabled);
+        let stamp = session.get::<String>(SESSION_STAMP).await.ok().flatten();
+        let user = users::by_id(&state.store, &id)
+            .await
+            .ok()
+            .flatten()
+            .filter(|u| !u.disabled && stamp.as_deref() == Some(session_stamp(&u.password_hash).as_str()));
         Ok(MaybeUser(user))
     }
 }

@@ -25,6 +25,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Demo mode: e-mails are kept in the outbox and readable by the administrator.
     pub demo: bool,
+    /// The address users reach the site at (`SENIM_PUBLIC_URL`), for links in e-mails; without it
+    /// links are site-relative.
+    pub public_url: String,
 }
 
 #[derive(Clone)]

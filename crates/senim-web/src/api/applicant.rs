@@ -126,7 +126,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<ApplicationView>>, ApiError> {
     let mut out = Vec::new();
-    for app in apps::for_owner(&state.store, &user.id).await.map_err(internal)? {
+    for app in apps::for_applicant(&state.store, &user.id, user.org_id.as_deref()).await.map_err(internal)? {
         out.push(view(&state, app).await?);
     }
     Ok(Json(out))

@@ -53,7 +53,7 @@ pub async fn list(p: Ctx, State(state): State<AppState>) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let apps = apps::for_owner(&state.store, &user.id).await.unwrap_or_default();
+    let apps = apps::for_applicant(&state.store, &user.id, user.org_id.as_deref()).await.unwrap_or_default();
     let bodies = body_options(&state, &p).await;
     render(&ListPage { p, apps, bodies, body_error: false })
 }
@@ -73,7 +73,7 @@ pub async fn create(p: Ctx, State(state): State<AppState>, Form(f): Form<NewForm
     match svc::create(&state, &user, form).await {
         Ok(app) => see_other(&format!("/applications/{}/edit", app.id)),
         Err(ServiceError::Invalid(_)) => {
-            let apps = apps::for_owner(&state.store, &user.id).await.unwrap_or_default();
+            let apps = apps::for_applicant(&state.store, &user.id, user.org_id.as_deref()).await.unwrap_or_default();
             let bodies = body_options(&state, &p).await;
             (StatusCode::UNPROCESSABLE_ENTITY, render(&ListPage { p, apps, bodies, body_error: true })).into_response()
         }
@@ -93,6 +93,29 @@ pub struct Field {
     pub autocomplete: &'static str,
     pub value: String,
     pub error: String,
+}
+
+impl Field {
+    /// A single-value input outside the Annex 1 form (accounts, organisation), with its error if any.
+    pub fn new(
+        p: &Ctx,
+        key: &'static str,
+        input: &'static str,
+        autocomplete: &'static str,
+        value: &str,
+        errors: &[FieldError],
+    ) -> Field {
+        Field {
+            key,
+            id: key.replace('.', "-"),
+            label: p.field_label(key),
+            input,
+            hint: if key == "password" { p.t("hint-password") } else { String::new() },
+            autocomplete,
+            value: if input == "password" { String::new() } else { value.to_owned() },
+            error: errors.iter().find(|e| e.field == key).map(|e| p.error_text(e)).unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Template)]

@@ -20,7 +20,9 @@ use crate::services::ServiceError;
 pub mod account;
 pub mod applicant;
 pub mod form;
+pub mod organisation;
 pub mod public;
+pub mod signup;
 pub mod staff;
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +38,16 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(account::signout))
         .route("/account", get(account::account_page))
         .route("/account/tokens", post(account::create_token))
+        .route("/account/password", post(account::change_password))
+        .route("/register", get(signup::register_page).post(signup::register))
+        .route("/confirm", post(signup::confirm))
+        .route("/confirm/resend", get(signup::resend_page).post(signup::resend))
+        .route("/confirm/{token}", get(signup::confirm_page))
+        .route("/password/forgot", get(signup::forgot_page).post(signup::forgot))
+        .route("/password/reset/{token}", get(signup::reset_page).post(signup::reset))
+        .route("/invite/{token}", get(signup::invite_page).post(signup::accept_invite))
+        .route("/organisation", get(organisation::show).post(organisation::save))
+        .route("/organisation/invite", post(organisation::invite))
         .route("/applications", get(applicant::list).post(applicant::create))
         .route("/applications/{id}", get(applicant::show))
         .route("/applications/{id}/edit", get(applicant::edit_page).post(applicant::edit))

@@ -41,8 +41,20 @@ pub struct Next {
 }
 
 /// Sets the language cookie and returns to the page (only to a local path).
-pub async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+/// Sets the reading language; for a signed-in user it also becomes the language of their e-mails.
+pub async fn switch_language(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<Next>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or(Lang::Kk);
+    if let Some(user) = &p.user
+        && user.lang != lang.code()
+        && let Err(e) = senim_store::users::set_lang(&state.store, &user.id, lang.code()).await
+    {
+        tracing::warn!(error = %e, "saving the language of e-mails");
+    }
     let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()

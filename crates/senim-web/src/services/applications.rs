@@ -25,7 +25,10 @@ pub async fn visible(state: &AppState, user: &User, id: &str) -> ServiceResult<A
     }
     let app = apps::get(&state.store, id).await?.ok_or(ServiceError::NotFound)?;
     let allowed = match user.role {
-        Role::Applicant => app.owner_user_id == user.id,
+        // Every member of the applicant organisation works on its applications.
+        Role::Applicant => {
+            app.owner_user_id == user.id || (app.org_id.is_some() && app.org_id.as_deref() == user.org_id.as_deref())
+        }
         Role::Reviewer | Role::Publisher | Role::BodyAdmin => {
             user.body_code.as_deref() == Some(app.body_code.as_str()) && app.status != Status::Draft
         }
@@ -34,10 +37,10 @@ pub async fn visible(state: &AppState, user: &User, id: &str) -> ServiceResult<A
     if allowed { Ok(app) } else { Err(ServiceError::NotFound) }
 }
 
-/// The applicant's own application, for a change.
+/// An application of the applicant (or of their organisation), for a change.
 async fn own(state: &AppState, user: &User, id: &str) -> ServiceResult<Application> {
     let app = visible(state, user, id).await?;
-    if app.owner_user_id != user.id {
+    if user.role != Role::Applicant {
         return Err(ServiceError::Forbidden);
     }
     Ok(app)
@@ -50,10 +53,16 @@ async fn check_body(state: &AppState, form: &ApplicationForm, errors: &mut Vec<F
     Ok(())
 }
 
-/// Creates a draft (Annex 1 may be partial; formats are checked).
-pub async fn create(state: &AppState, user: &User, form: ApplicationForm) -> ServiceResult<Application> {
+/// Creates a draft (Annex 1 may be partial; formats are checked). The organisation's profile fills in
+/// the applicant block where the caller left it empty.
+pub async fn create(state: &AppState, user: &User, mut form: ApplicationForm) -> ServiceResult<Application> {
     if user.role != Role::Applicant {
         return Err(ServiceError::Forbidden);
+    }
+    if let Some(org) = super::accounts::organisation_of(state, user).await?
+        && form.applicant == Default::default()
+    {
+        form.applicant = org.profile;
     }
     let mut errors = form.check_draft(kz_date(Timestamp::now()));
     if form.body.trim().is_empty() {
@@ -64,7 +73,7 @@ pub async fn create(state: &AppState, user: &User, form: ApplicationForm) -> Ser
         return Err(ServiceError::Invalid(errors));
     }
     let mut tx = state.store.begin().await?;
-    let app = apps::create(&mut tx, &user.id, &form).await?;
+    let app = apps::create(&mut tx, &user.id, user.org_id.as_deref(), &form).await?;
     audit::append(&mut tx, &user.id, "application.create", &app.id, &json!({"body": form.body})).await?;
     tx.commit().await?;
     Ok(app)

@@ -1,6 +1,7 @@
 //! The workflows of the Rules: each function is one step a user takes, done in one transaction with
 //! its audit record and its e-mails. Handlers (pages and API) call these and only render.
 
+pub mod accounts;
 pub mod applications;
 pub mod demo;
 pub mod notify;
