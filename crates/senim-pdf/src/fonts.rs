@@ -22,8 +22,14 @@ pub(crate) struct Face {
     pub(crate) ascender: f32,
     pub(crate) descender: f32,
     /// What a character the face lacks is replaced with: a `.notdef` glyph would make PDF/UA
-    /// validation refuse the whole document, and one stray emoji must not do that.
+    /// validation refuse the whole document, and one stray symbol must not do that.
     pub(crate) replacement: char,
+    /// Which Basic Multilingual Plane characters have a glyph, one bit each (8 KiB): asking the
+    /// `cmap` table for every character of 100,000 rows was a tenth of the run time.
+    bmp_coverage: Vec<u64>,
+    /// Shaping plans for the scripts Senim writes in. Building a plan per call was the largest
+    /// single cost of shaping; other scripts fall back to building one each time.
+    plans: Vec<(rustybuzz::Script, rustybuzz::ShapePlan)>,
 }
 
 impl Face {
@@ -36,12 +42,44 @@ impl Face {
         let ascender = f32::from(shaper.ascender()) / units_per_em;
         let descender = f32::from(shaper.descender()) / units_per_em;
         let replacement = if shaper.glyph_index('\u{FFFD}').is_some() { '\u{FFFD}' } else { '?' };
-        Self { pdf, shaper, units_per_em, ascender, descender, replacement }
+        let mut bmp_coverage = vec![0_u64; 0x10000 / 64];
+        for code in 0..0x10000_u32 {
+            if char::from_u32(code).is_some_and(|c| shaper.glyph_index(c).is_some()) {
+                bmp_coverage[code as usize / 64] |= 1 << (code % 64);
+            }
+        }
+        use rustybuzz::script;
+        let plans = [script::UNKNOWN, script::CYRILLIC, script::LATIN]
+            .into_iter()
+            .map(|s| {
+                // A buffer with no strong script (digits, punctuation) reports UNKNOWN and
+                // must be shaped with a plan that has no script.
+                let for_plan = (s != script::UNKNOWN).then_some(s);
+                let direction = rustybuzz::Direction::LeftToRight;
+                (s, rustybuzz::ShapePlan::new(&shaper, direction, for_plan, None, &[]))
+            })
+            .collect();
+        Self { pdf, shaper, units_per_em, ascender, descender, replacement, bmp_coverage, plans }
     }
 
     /// Whether the face can draw `c` without a `.notdef` box.
     pub(crate) fn has_glyph(&self, c: char) -> bool {
-        self.shaper.glyph_index(c).is_some()
+        let code = c as usize;
+        match self.bmp_coverage.get(code / 64) {
+            Some(bits) => bits & (1 << (code % 64)) != 0,
+            None => self.shaper.glyph_index(c).is_some(),
+        }
+    }
+
+    /// Shapes a buffer whose segment properties are set (left to right), reusing a cached plan
+    /// when there is one for its script.
+    pub(crate) fn shape(&self, buffer: rustybuzz::UnicodeBuffer) -> rustybuzz::GlyphBuffer {
+        let script = buffer.script();
+        let no_language = buffer.language().is_none();
+        match self.plans.iter().find(|(s, _)| *s == script) {
+            Some((_, plan)) if no_language => rustybuzz::shape_with_plan(&self.shaper, plan, buffer),
+            _ => rustybuzz::shape(&self.shaper, &[], buffer),
+        }
     }
 }
 

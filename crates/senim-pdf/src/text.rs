@@ -119,7 +119,7 @@ fn shape(paragraph: &str, style: Style) -> Shaped<'_> {
     buffer.guess_segment_properties();
     // Kazakh, Russian and English are all left to right; forcing it keeps clusters in order.
     buffer.set_direction(rustybuzz::Direction::LeftToRight);
-    let output = rustybuzz::shape(&face.shaper, &[], buffer);
+    let output = face.shape(buffer);
     let infos = output.glyph_infos();
     let positions = output.glyph_positions();
     let upem = face.units_per_em;
