@@ -34,6 +34,8 @@ pub enum VerifyError {
     UnknownKey(String),
     #[error("published key `{key_id}` is unusable: {reason}")]
     BadKey { key_id: String, reason: &'static str },
+    #[error("key `{key_id}` was retired at {valid_until}, before this edition's time {published_at}")]
+    KeyRetired { key_id: String, valid_until: String, published_at: String },
     #[error("the signature value is not standard base64 of 64 bytes")]
     SignatureEncoding,
     #[error("the signature does not match the manifest: it was altered, or not signed with key `{0}`")]
@@ -86,6 +88,7 @@ pub fn verify_signed_manifest(signed: &SignedManifest, keys: &[PublicKeyInfo]) -
         .find(|k| k.key_id == signature.key_id)
         .ok_or_else(|| VerifyError::UnknownKey(signature.key_id.clone()))?;
     let public = verifying_key(info)?;
+    check_not_retired(info, &manifest.published_at)?;
     let value = STANDARD.decode(&signature.value).map_err(|_| VerifyError::SignatureEncoding)?;
     let value: [u8; 64] = value.try_into().map_err(|_| VerifyError::SignatureEncoding)?;
     let signature_bytes = ed25519_dalek::Signature::from_bytes(&value);
@@ -94,6 +97,32 @@ pub fn verify_signed_manifest(signed: &SignedManifest, keys: &[PublicKeyInfo]) -
     public
         .verify_strict(&jcs::to_canonical(manifest), &signature_bytes)
         .map_err(|_| VerifyError::BadSignature(info.key_id.clone()))
+}
+
+/// A retired key stays listed so that the editions it signed keep verifying ("Signature" in
+/// `edition-format.md`), but it vouches only for editions stamped no later than its `valid_until`: a
+/// retired secret that leaks later must not be able to sign new editions. `valid_from` is not
+/// checked: no signature can predate its key, so it adds nothing, and the server records it when the
+/// key is stored, which may be a moment after the instant its first edition is stamped with.
+fn check_not_retired(info: &PublicKeyInfo, published_at: &str) -> Result<(), VerifyError> {
+    let Some(valid_until) = &info.valid_until else {
+        return Ok(());
+    };
+    let until: jiff::Timestamp = valid_until
+        .parse()
+        .map_err(|_| VerifyError::BadKey { key_id: info.key_id.clone(), reason: "its valid_until is not RFC 3339" })?;
+    let at: jiff::Timestamp = published_at.parse().map_err(|e: jiff::Error| VerifyError::Malformed {
+        what: "manifest",
+        detail: format!("published_at `{published_at}`: {e}"),
+    })?;
+    if at > until {
+        return Err(VerifyError::KeyRetired {
+            key_id: info.key_id.clone(),
+            valid_until: valid_until.clone(),
+            published_at: published_at.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// A listed key, checked to be Ed25519, well-formed and truly the key its id names.

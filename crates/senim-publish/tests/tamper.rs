@@ -139,10 +139,14 @@ fn signatures_need_the_right_published_key() {
     let mut resigned = sign(signed.manifest.clone(), &other);
     assert!(matches!(verify_signed_manifest(&resigned, &keys()), Err(VerifyError::KeyIdMismatch { .. })));
     // ... and with the key id rewritten too, it is a valid signature by a key of another holder; the
-    // manifest still has to name it. Here it does, so this verifies: keys, not bytes, carry trust.
+    // manifest still has to name it. Here it does, but that key was retired before the edition's
+    // time, so it is refused; were it still current, this would verify: keys, not bytes, carry trust.
     resigned.manifest.key_id = other.key_id();
     let resigned = sign(resigned.manifest, &other);
-    verify_signed_manifest(&resigned, &keys()).unwrap();
+    assert!(matches!(verify_signed_manifest(&resigned, &keys()), Err(VerifyError::KeyRetired { .. })));
+    let mut unretired = keys();
+    unretired[0].valid_until = None;
+    verify_signed_manifest(&resigned, &unretired).unwrap();
 
     let mut wrong_alg = signed.clone();
     wrong_alg.signature.alg = "RS256".to_owned();
@@ -160,4 +164,17 @@ fn errors_read_as_sentences() {
     let edition = sample();
     let err = verify_signed_manifest(&edition.signed, &[]).unwrap_err();
     assert_eq!(err.to_string(), format!("key `{}` is not among the published keys", key().key_id()));
+}
+
+#[test]
+fn a_retired_key_vouches_only_for_editions_up_to_its_retirement() {
+    let edition = sample(); // published 2026-06-05T10:12:03+05:00
+    let mut keys = keys();
+    let ours = keys.iter_mut().find(|k| k.key_id == key().key_id()).unwrap();
+    ours.valid_until = Some("2026-06-05T05:12:03Z".to_owned()); // the same instant: still valid
+    assert_eq!(verify_signed_manifest(&edition.signed, &keys), Ok(()));
+    let ours = keys.iter_mut().find(|k| k.key_id == key().key_id()).unwrap();
+    ours.valid_until = Some("2026-06-05T10:12:02+05:00".to_owned());
+    assert!(matches!(verify_signed_manifest(&edition.signed, &keys), Err(VerifyError::KeyRetired { .. })));
+    assert!(matches!(verify_edition_json(&edition.edition_json.bytes, &keys), Err(VerifyError::KeyRetired { .. })));
 }

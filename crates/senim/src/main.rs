@@ -5,7 +5,10 @@
 //! - `SENIM_DATABASE_URL` — `sqlite://…` or `postgres://…`; overrides the data directory;
 //! - `SENIM_LISTEN` — address to serve on (default `127.0.0.1:8080`);
 //! - `SENIM_SECURE_COOKIES` — `true` behind TLS;
+//! - `SENIM_KEYS` — `senim verify`'s key list: a file or a server URL;
 //! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
+
+mod verify;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -98,6 +101,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Check downloaded edition files (artifacts, manifests, N.json) against the published keys;
+    /// no database needed. Exit 0: all authentic; 1: any not.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Subcommand)]
@@ -203,6 +209,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Admin { command } => admin(command).await,
         Command::Calendar { command } => calendar(command).await,
+        Command::Verify(args) => tokio::task::spawn_blocking(move || verify::run(&args)).await?,
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = db.open().await?;
             match audit::verify(&store).await? {
