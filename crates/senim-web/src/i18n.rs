@@ -141,7 +141,7 @@ mod completeness {
         assert_eq!(kk.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&&str>::new());
         for key in &kk {
             // Messages with variables resolve only with their arguments: give every variable used.
-            let args: Vec<(&'static str, String)> = ["number", "name", "round", "mb", "system", "due", "reasons", "link", "org", "email"]
+            let args: Vec<(&'static str, String)> = ["number", "name", "round", "mb", "system", "due", "reasons", "link", "org", "email", "kind", "edition", "from", "to"]
                 .iter()
                 .map(|k| (*k, "1".to_owned()))
                 .collect();

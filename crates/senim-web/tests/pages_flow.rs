@@ -141,7 +141,7 @@ dual_tests! {
 
         // Submitting an incomplete application shows what is missing.
         let r = app.form(&format!("/applications/{id}/submit"), Some(&a), &[]).await;
-        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("Өтінішті беру үшін мыналарды толтырыңыз"));
 
         // Withdrawal needs its confirmation.

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use senim_domain::application::{ApplicantRole, AttachmentKind, FieldError};
 use senim_domain::role::Role;
+use senim_domain::sections::Section;
 use senim_store::applications::{self as apps, Application, Attachment, Round};
 use senim_store::{blobs, bodies};
 
@@ -22,7 +23,7 @@ pub struct BodyOption {
     pub name: String,
 }
 
-async fn body_options(state: &AppState, p: &Ctx) -> Vec<BodyOption> {
+pub(super) async fn body_options(state: &AppState, p: &Ctx) -> Vec<BodyOption> {
     bodies::all(&state.store)
         .await
         .unwrap_or_default()
@@ -40,7 +41,7 @@ pub struct ListPage {
     pub body_error: bool,
 }
 
-fn applicant(p: &Ctx) -> Result<senim_store::users::User, Response> {
+pub(super) fn applicant(p: &Ctx) -> Result<senim_store::users::User, Response> {
     let user = require_user(p)?.clone();
     if user.role != Role::Applicant {
         return Err(error_page(p, StatusCode::FORBIDDEN, "page-forbidden"));
@@ -127,9 +128,29 @@ pub struct FormPage {
     pub errors: Vec<FieldError>,
     pub bodies: Vec<BodyOption>,
     pub saved: bool,
+    /// One section of the task list, or the whole form on one page.
+    pub section: Option<Section>,
 }
 
 impl FormPage {
+    pub fn shows(&self, code: &str) -> bool {
+        match self.section {
+            Some(s) => s.code() == code,
+            None => true,
+        }
+    }
+    pub fn action(&self) -> String {
+        match self.section {
+            Some(s) => format!("/applications/{}/edit/{}", self.id, s.code()),
+            None => format!("/applications/{}/edit", self.id),
+        }
+    }
+    pub fn heading(&self) -> String {
+        match self.section {
+            Some(s) => self.p.t(&format!("task-{}", s.code())),
+            None => self.p.t("form-title"),
+        }
+    }
     pub fn v(&self, key: &str) -> String {
         self.values.get(key).cloned().unwrap_or_default()
     }
@@ -229,7 +250,7 @@ pub async fn edit_page(p: Ctx, State(state): State<AppState>, Path(id): Path<Str
     };
     let errors = app.form.check_draft(senim_domain::calendar::kz_date(Timestamp::now()));
     let bodies = body_options(&state, &p).await;
-    render(&FormPage { p, id, values: flatten(&app.form), errors, bodies, saved: false })
+    render(&FormPage { p, id, values: flatten(&app.form), errors, bodies, saved: false, section: None })
 }
 
 /// Saves the Annex 1 form (whatever is filled in); format errors are shown next to their fields.
@@ -256,7 +277,7 @@ pub async fn edit(
     }
     let bodies = body_options(&state, &p).await;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    (status, render(&FormPage { p, id, values, errors, bodies, saved: true })).into_response()
+    (status, render(&FormPage { p, id, values, errors, bodies, saved: true, section: None })).into_response()
 }
 
 #[derive(Template)]
@@ -274,6 +295,10 @@ pub struct ShowPage {
     pub body_name: String,
     pub max_mb: usize,
     pub kinds: Vec<(&'static str, String)>,
+    pub tasks: Vec<super::tasks::Task>,
+    pub timeline: Vec<super::case::Event>,
+    pub diffs: Vec<super::case::RoundDiff>,
+    pub reference: String,
 }
 
 impl ShowPage {
@@ -325,7 +350,14 @@ async fn show_page_with(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let tasks = if app.status.is_editable() { super::tasks::tasks(&p, &app, &attachments, &missing) } else { vec![] };
+    let timeline = super::case::timeline(&p, state, &app.id).await;
+    let diffs = super::case::diffs(&p, &rounds);
     let page = ShowPage {
+        tasks,
+        timeline,
+        diffs,
+        reference: crate::services::documents::reference(&app.id),
         values: flatten(&app.form),
         app,
         attachments,
@@ -438,15 +470,38 @@ pub async fn remove(p: Ctx, State(state): State<AppState>, Path((id, aid)): Path
     }
 }
 
-pub async fn submit(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
+/// Submits from the check-your-answers page: the declaration given there is saved first (Annex 1's
+/// closing line), then the whole set is checked (Rules §5). What is missing is shown on that page.
+pub async fn submit(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let user = match applicant(&p) {
         Ok(u) => u,
         Err(r) => return r,
     };
+    let app = match svc::visible(&state, &user, &id).await {
+        Ok(a) => a,
+        Err(e) => return service_error(&p, e),
+    };
+    if pairs.iter().any(|(k, _)| k == "from_check") && app.status.is_editable() {
+        let mut form = app.form.clone();
+        let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned());
+        form.declaration.signatory = get("declaration.signatory").unwrap_or_default();
+        form.declaration.confirmed = get("declaration.confirmed").as_deref() == Some("yes");
+        if let Err(e) = svc::save(&state, &user, &id, form).await {
+            return service_error(&p, e);
+        }
+    }
     match svc::submit(&state, &user, &id, Timestamp::now()).await {
-        Ok(_) => see_other(&format!("/applications/{id}?submitted=1")),
-        Err(ServiceError::Invalid(_)) => match svc::visible(&state, &user, &id).await {
-            Ok(app) => show_page(p, &state, app, String::new()).await,
+        Ok(round) => see_other(&format!("/applications/{id}/rounds/{}/receipt", round.number)),
+        Err(ServiceError::Invalid(errors)) => match svc::visible(&state, &user, &id).await {
+            Ok(app) => {
+                let declaration = errors.into_iter().filter(|e| e.field.starts_with("declaration.")).collect();
+                super::tasks::check_page_for(p, &state, app, declaration, true).await
+            }
             Err(e) => service_error(&p, e),
         },
         Err(e) => service_error(&p, e),

@@ -19,11 +19,13 @@ use crate::services::ServiceError;
 
 pub mod account;
 pub mod applicant;
+pub mod case;
 pub mod form;
 pub mod organisation;
 pub mod public;
 pub mod signup;
 pub mod staff;
+pub mod tasks;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,6 +53,11 @@ pub fn router() -> Router<AppState> {
         .route("/applications", get(applicant::list).post(applicant::create))
         .route("/applications/{id}", get(applicant::show))
         .route("/applications/{id}/edit", get(applicant::edit_page).post(applicant::edit))
+        .route("/applications/{id}/edit/{section}", get(tasks::section_page).post(tasks::section_save))
+        .route("/applications/{id}/check", get(tasks::check_page))
+        .route("/applications/{id}/rounds/{n}/receipt", get(case::receipt))
+        .route("/applications/{id}/rounds/{n}/annex1.pdf", get(case::annex1))
+        .route("/applications/{id}/rounds/{n}/notice.pdf", get(case::notice))
         .route("/applications/{id}/attachments", post(applicant::upload))
         .route("/applications/{id}/attachments/{aid}", get(applicant::download))
         .route("/applications/{id}/attachments/{aid}/remove", post(applicant::remove))
@@ -93,6 +100,10 @@ impl Ctx {
     }
     pub fn ta(&self, key: &str, name: &'static str, value: &str) -> String {
         i18n::t_args(self.lang, key, &[(name, value.to_owned())])
+    }
+    /// A message with two named arguments.
+    pub fn t_two(&self, key: &str, a: &'static str, av: &str, b: &'static str, bv: &str) -> String {
+        i18n::t_args(self.lang, key, &[(a, av.to_owned()), (b, bv.to_owned())])
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()

@@ -96,6 +96,8 @@ pub struct ExaminePage {
     pub input: ChecklistInput,
     pub errors: Vec<FieldError>,
     pub decidable: bool,
+    /// What changed between rounds (Rules §8), as the applicant sees it too.
+    pub diffs: Vec<super::case::RoundDiff>,
 }
 
 impl ExaminePage {
@@ -135,12 +137,24 @@ async fn examine_page(
         Ok(a) => a,
         Err(e) => return service_error(&p, e),
     };
-    let round = apps::rounds(&state.store, id).await.unwrap_or_default().pop();
+    let mut rounds = apps::rounds(&state.store, id).await.unwrap_or_default();
+    let diffs = super::case::diffs(&p, &rounds);
+    let round = rounds.pop();
     let attachments = round.as_ref().map(|r| r.attachments.clone()).unwrap_or_default();
     let values = flatten(round.as_ref().map_or(&app.form, |r| &r.form));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page =
-        ExaminePage { decidable: app.status.awaits_decision(), app, values, round, attachments, input, errors, p };
+        ExaminePage {
+        decidable: app.status.awaits_decision(),
+        app,
+        values,
+        round,
+        attachments,
+        input,
+        errors,
+        diffs,
+        p,
+    };
     (status, render(&page)).into_response()
 }
 

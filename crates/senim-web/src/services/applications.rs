@@ -10,6 +10,7 @@ use senim_store::users::User;
 use senim_store::{audit, bodies, users};
 use serde_json::json;
 
+use super::accounts::user_lang;
 use super::notify::mail;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
@@ -136,6 +137,12 @@ pub async fn attach(
     check_pdf(bytes).map_err(|code| ServiceError::Invalid(vec![FieldError::new("file", code)]))?;
     let filename = sanitize_filename(filename);
     let mut tx = state.store.begin().await?;
+    // One document of each kind: a new upload replaces the old one (which stays in earlier rounds).
+    for old in apps::attachments(&state.store, id).await?.iter().filter(|a| a.kind() == Some(kind)) {
+        apps::remove_attachment(&mut tx, id, &old.id).await?;
+        audit::append(&mut tx, &user.id, "attachment.remove", id, &json!({"attachment": old.id, "replaced": true}))
+            .await?;
+    }
     let a = apps::add_attachment(&mut tx, id, kind, &filename, "application/pdf", bytes).await?;
     audit::append(
         &mut tx,
@@ -219,14 +226,24 @@ pub async fn submit(state: &AppState, user: &User, id: &str, now: Timestamp) -> 
         &json!({"round": number, "received_on": received_on.to_string(), "due_on": due_on.to_string()}),
     )
     .await?;
-    let name = app.form.system.name.best(state.default_lang()).to_owned();
-    let args = [("system", name.clone()), ("due", due_on.to_string()), ("round", number.to_string())];
-    mail(&mut tx, &user.email, state.default_lang(), "mail-submitted", &args).await?;
     for staff in users::staff_of(&state.store, &app.body_code).await? {
         if staff.role == Role::Reviewer {
-            mail(&mut tx, &staff.email, state.default_lang(), "mail-new-case", &args).await?;
+            let lang = user_lang(&staff);
+            let args = [
+                ("system", app.form.system.name.best(lang).to_owned()),
+                ("due", due_on.to_string()),
+                ("round", number.to_string()),
+            ];
+            mail(&mut tx, &staff.email, lang, "mail-new-case", &args).await?;
         }
     }
+    let lang = user_lang(user);
+    let args = [
+        ("system", app.form.system.name.best(lang).to_owned()),
+        ("due", due_on.to_string()),
+        ("round", number.to_string()),
+    ];
+    mail(&mut tx, &user.email, lang, "mail-submitted", &args).await?;
     tx.commit().await?;
     Ok(round)
 }
@@ -238,6 +255,9 @@ pub async fn withdraw(state: &AppState, user: &User, id: &str) -> ServiceResult<
     let mut tx = state.store.begin().await?;
     apps::set_status(&mut tx, id, app.status, next).await?;
     audit::append(&mut tx, &user.id, "application.withdraw", id, &json!({"from": app.status.code()})).await?;
+    let lang = user_lang(user);
+    let args = [("system", app.form.system.name.best(lang).to_owned())];
+    mail(&mut tx, &user.email, lang, "mail-withdrawn", &args).await?;
     tx.commit().await?;
     Ok(Application { status: next, ..app })
 }

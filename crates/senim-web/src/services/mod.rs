@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod demo;
+pub mod documents;
 pub mod notify;
 pub mod publication;
 pub mod review;

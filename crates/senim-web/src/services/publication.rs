@@ -11,7 +11,7 @@ use senim_publish::manifest::{Changes, Exclusion, PreviousRef, SignedManifest};
 use senim_store::editions::{self, StoredEdition};
 use senim_store::entries::{self, ListEntry, Pending};
 use senim_store::keys::{self, StoredKey};
-use senim_store::users::User;
+use senim_store::users::{self, User};
 use senim_store::{applications as apps, audit, bodies};
 use serde_json::json;
 
@@ -152,6 +152,27 @@ pub async fn publish_as(
         };
         let to = from.apply(action)?;
         apps::set_status(&mut tx, &e.application_id, from, to).await?;
+        // Each applicant hears of the change of status, on the application's timeline and by e-mail.
+        audit::append(
+            &mut tx,
+            actor,
+            if to == Status::Published { "application.published" } else { "application.excluded" },
+            &e.application_id,
+            &json!({"edition": number, "registry_number": e.registry_number}),
+        )
+        .await?;
+        if let Some(app) = apps::get(&state.store, &e.application_id).await?
+            && let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await?
+        {
+            let lang = super::accounts::user_lang(&owner);
+            let args = [
+                ("system", app.form.system.name.best(lang).to_owned()),
+                ("number", e.registry_number.clone()),
+                ("edition", number.to_string()),
+            ];
+            let key = if to == Status::Published { "mail-published" } else { "mail-excluded" };
+            super::notify::mail(&mut tx, &owner.email, lang, key, &args).await?;
+        }
     }
     audit::append(
         &mut tx,

@@ -12,6 +12,7 @@ use senim_store::users::User;
 use senim_store::{audit, bodies, entries, users};
 use serde_json::json;
 
+use super::accounts::user_lang;
 use super::notify::mail;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
@@ -74,7 +75,7 @@ pub async fn decide(
     };
     apps::insert_review(&mut tx, &review).await?;
     apps::set_status(&mut tx, id, app.status, next).await?;
-    let system = app.form.system.name.best(state.default_lang()).to_owned();
+    let system = app.form.system.name.best(user_lang(&owner)).to_owned();
     let outcome = match decision {
         Decision::Include => {
             // Rules §7: the date of inclusion is the decision date; publication is owed within five
@@ -96,9 +97,9 @@ pub async fn decide(
             .await?;
             let args =
                 [("system", system.clone()), ("number", number.clone()), ("due", publication_due_on.to_string())];
-            mail(&mut tx, &owner.email, state.default_lang(), "mail-included", &args).await?;
+            mail(&mut tx, &owner.email, user_lang(&owner), "mail-included", &args).await?;
             for s in staff.iter().filter(|s| s.role == Role::Publisher) {
-                mail(&mut tx, &s.email, state.default_lang(), "mail-to-publish", &args).await?;
+                mail(&mut tx, &s.email, user_lang(s), "mail-to-publish", &args).await?;
             }
             Outcome::Included { registry_number: number, included_on: today, publication_due_on }
         }
@@ -114,7 +115,7 @@ pub async fn decide(
             let reasons: Vec<String> =
                 failed.iter().map(|f| format!("§{}: {}", f.check.paragraph(), f.comment)).collect();
             let args = [("system", system.clone()), ("reasons", reasons.join("\n"))];
-            mail(&mut tx, &owner.email, state.default_lang(), "mail-notice", &args).await?;
+            mail(&mut tx, &owner.email, user_lang(&owner), "mail-notice", &args).await?;
             Outcome::Nonconforming { failed, round: app.current_round }
         }
     };
@@ -136,6 +137,11 @@ pub async fn take(state: &AppState, user: &User, id: &str) -> ServiceResult<()> 
     let next = app.status.apply(Action::Take)?;
     apps::set_status(&mut tx, id, app.status, next).await?;
     audit::append(&mut tx, &user.id, "application.take", id, &json!({"round": app.current_round})).await?;
+    if let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await? {
+        let lang = user_lang(&owner);
+        let args = [("system", app.form.system.name.best(lang).to_owned())];
+        mail(&mut tx, &owner.email, lang, "mail-under-review", &args).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

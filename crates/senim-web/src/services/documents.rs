@@ -1,0 +1,104 @@
+//! The documents an application produces as PDF: the submitted application as a filled-in Annex 1,
+//! and the notice of nonconformity (Rules §8). Rendered on request from the stored round and review,
+//! which never change, so the same request always gives the same bytes.
+
+use senim_domain::application::ApplicationForm;
+use senim_domain::lang::Lang;
+use senim_store::applications::{Review, Round};
+
+use crate::i18n::{field_label, t, t_args};
+use crate::pages::form::flatten;
+
+fn pdf_lang(lang: Lang) -> senim_pdf::Lang {
+    match lang {
+        Lang::Kk => senim_pdf::Lang::Kk,
+        Lang::Ru => senim_pdf::Lang::Ru,
+        Lang::En => senim_pdf::Lang::En,
+    }
+}
+
+/// A short reference for people to quote (the application's id is the full one).
+pub fn reference(application_id: &str) -> String {
+    let hex: String = application_id.chars().filter(|c| c.is_ascii_hexdigit()).take(8).collect();
+    format!("SNM-{}", hex.to_uppercase())
+}
+
+/// Writes every answer of the form, labelled in `lang`, texts in each language they were given in.
+fn answers(doc: &mut senim_pdf::Document, form: &ApplicationForm, body_name: &str, lang: Lang) {
+    let values = flatten(form);
+    let mut last_section = None;
+    for (key, value) in &values {
+        let section = senim_domain::sections::Section::of_field(key);
+        if last_section != Some(section) {
+            doc.subheading(t(lang, &format!("task-{}", section.code())));
+            last_section = Some(section);
+        }
+        let (label, shown) = match Lang::ALL.iter().find(|l| key.ends_with(&format!(".{}", l.code()))) {
+            Some(l) => {
+                let base = &key[..key.len() - 3];
+                (format!("{} ({})", field_label(lang, base), t(lang, &format!("lang-{}", l.code()))), value.clone())
+            }
+            None => {
+                let shown = match key.as_str() {
+                    "body" => body_name.to_owned(),
+                    "applicant.role" => t(lang, &format!("role-{value}")),
+                    _ if value == "yes" => t(lang, "yes"),
+                    _ if value == "no" => t(lang, "no"),
+                    _ => value.clone(),
+                };
+                (field_label(lang, key), shown)
+            }
+        };
+        doc.field(label, shown);
+    }
+}
+
+/// The submitted application (one round) as a filled-in Annex 1.
+pub fn annex1_pdf(round: &Round, body_name: &str, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    let reference = reference(&round.application_id);
+    let title = t(lang, "pdf-annex1-title");
+    let meta = senim_pdf::Meta::new(title.clone(), pdf_lang(lang), round.received_on)
+        .with_footer(format!("{reference} · {}", t_args(lang, "pdf-round", &[("round", round.number.to_string())])))
+        .with_page_label(format!("{} {{page}} / {{pages}}", t(lang, "pdf-page")));
+    let mut doc = senim_pdf::Document::new(meta);
+    doc.heading(title);
+    doc.paragraph(t(lang, "pdf-annex1-lead"));
+    doc.field(t(lang, "app-reference"), reference);
+    doc.field(t(lang, "app-round"), round.number.to_string());
+    doc.field(t(lang, "app-received"), round.received_on.to_string());
+    doc.field(t(lang, "app-due"), round.due_on.to_string());
+    answers(&mut doc, &round.form, body_name, lang);
+    doc.subheading(t(lang, "task-documents"));
+    for a in &round.attachments {
+        doc.field(t(lang, &format!("kind-{}", a.kind)), format!("{} ({} B)\nSHA-256 {}", a.filename, a.size, a.sha256));
+    }
+    doc.spacer();
+    if round.form.declaration.confirmed {
+        doc.paragraph(format!("{} — {}", field_label(lang, "declaration.confirmed"), round.form.declaration.signatory));
+    }
+    Ok(doc.render()?)
+}
+
+/// The notice of nonconformity of one round (Rules §8): each failed §6 check with the reviewer's reason.
+pub fn notice_pdf(review: &Review, round: &Round, body_name: &str, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    let reference = reference(&review.application_id);
+    let title = t(lang, "pdf-notice-title");
+    let decided = review.decided_at.get(..10).and_then(|d| d.parse().ok()).unwrap_or(round.received_on);
+    let meta = senim_pdf::Meta::new(title.clone(), pdf_lang(lang), decided)
+        .with_footer(format!("{reference} · {}", t_args(lang, "pdf-round", &[("round", review.round.to_string())])))
+        .with_page_label(format!("{} {{page}} / {{pages}}", t(lang, "pdf-page")));
+    let mut doc = senim_pdf::Document::new(meta);
+    doc.heading(title);
+    doc.field(t(lang, "col-body"), body_name.to_owned());
+    doc.field(t(lang, "app-reference"), reference);
+    doc.field(field_label(lang, "system.name"), round.form.system.name.best(lang).to_owned());
+    doc.field(field_label(lang, "applicant.name"), round.form.applicant.name.clone());
+    doc.field(t(lang, "app-received"), round.received_on.to_string());
+    doc.field(t(lang, "pdf-decided-on"), decided.to_string());
+    doc.paragraph(t(lang, "pdf-notice-lead"));
+    for c in review.checks.results.iter().filter(|c| !c.pass) {
+        doc.field(t(lang, &format!("check-{}", c.check.code())), c.comment.clone());
+    }
+    doc.paragraph(t(lang, "pdf-notice-next"));
+    Ok(doc.render()?)
+}

@@ -1,0 +1,259 @@
+//! Issue 3, items 3–8: the task-list form, documents (replace, remove, SHA-256), check your answers
+//! with the declaration, the receipt, the Annex 1 PDF, the timeline, the notice (page and PDF in
+//! three languages), resubmission with a diff both sides see, and e-mails in the user's language.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use senim_domain::role::Role;
+use senim_store::{dual_tests, outbox};
+
+/// The sections of the task list with what the form posts for each.
+fn sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        (
+            "applicant",
+            vec![
+                ("body", "health"),
+                ("applicant.role", "owner"),
+                ("applicant.name", "«Көз AI» ЖШС"),
+                ("applicant.bin_iin", "940140000385"),
+                ("applicant.legal_address", "Алматы қ., Абай 10"),
+                ("applicant.actual_address", "Алматы қ., Абай 10"),
+                ("applicant.contact.name", "Бауыржан Ахметов"),
+                ("applicant.contact.position", "Директор"),
+                ("applicant.contact.phone", "+7 727 000 00 00"),
+                ("applicant.contact.email", "b@koz.kz"),
+            ],
+        ),
+        (
+            "system",
+            vec![
+                ("system.name.kk", "Көз торын талдау"),
+                ("system.name.ru", "Анализ сетчатки"),
+                ("system.purpose.kk", "Ерте диагностика"),
+                ("system.area.kk", "Офтальмология"),
+                ("system.functionality.kk", "Суреттен ауруды анықтайды"),
+                ("system.conditions_of_use.kk", "Дәрігер растайды"),
+            ],
+        ),
+        (
+            "models",
+            vec![
+                ("system.models.description.kk", "Нейрондық желі"),
+                ("system.models.algorithm_type", "CNN"),
+                ("system.models.external_models", "no"),
+                ("system.models.embedded_models", "yes"),
+                ("system.data.categories.kk", "Көз суреттері"),
+                ("system.data.sources.kk", "Клиникалар"),
+            ],
+        ),
+        (
+            "audit",
+            vec![("audit.auditor.kk", "«Аудит Про» ЖШС"), ("audit.date", "2026-04-01"), ("audit.conclusions.kk", "Талаптарға сай")],
+        ),
+        ("copyright", vec![("copyright.certificate_number", "55555"), ("copyright.certificate_date", "2026-02-02")]),
+    ]
+}
+
+fn text_of_pdf(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    pdf_extract::extract_text_from_mem(bytes).expect("the PDF's text extracts")
+}
+
+fn task_state(page: &str, section: &str) -> String {
+    let marker = format!("id=\"task-{section}-state\" class=\"tag task-");
+    let at = page.find(&marker).unwrap_or_else(|| panic!("no task {section}")) + marker.len();
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+dual_tests! {
+    async fn an_applicant_fills_the_task_list_checks_the_answers_and_submits(db: TestDb) {
+        let app = TestApp::new(db).await;
+        app.user("a@koz.kz", Role::Applicant, None).await;
+        app.user("r@health.kz", Role::Reviewer, Some("health")).await;
+        let a = app.sign_in("a@koz.kz").await;
+        let r = app.form("/applications", Some(&a), &[("body", "health")]).await;
+        let id = r.location().trim_start_matches("/applications/").split('/').next().unwrap().to_owned();
+
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert_eq!(task_state(&page, "system"), "not_started");
+        assert_eq!(task_state(&page, "documents"), "not_started");
+
+        // A section with a mistake: shown beside the field, the rest of the section kept, others untouched.
+        let r = app
+            .form(&format!("/applications/{id}/edit/audit"), Some(&a), &[("audit.auditor.kk", "«Аудит Про» ЖШС"), ("audit.date", "2099-01-01"), ("continue", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("id=\"audit-date-error\"") && r.text().contains("«Аудит Про» ЖШС"));
+        assert!(!r.text().contains("id=\"system-name-kk\""), "only the audit section is on its page");
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert_eq!(task_state(&page, "audit"), "has_errors");
+
+        // Every section, in any order (reverse here); each save returns to the task list.
+        for (section, fields) in sections().into_iter().rev() {
+            let mut fields = fields.clone();
+            fields.push(("continue", "1"));
+            let r = app.form(&format!("/applications/{id}/edit/{section}"), Some(&a), &fields).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{section}: {}", r.text());
+            assert_eq!(r.location(), format!("/applications/{id}"));
+        }
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        for section in ["applicant", "system", "models", "audit", "copyright"] {
+            assert_eq!(task_state(&page, section), "completed", "{section}");
+        }
+        assert_eq!(task_state(&page, "documents"), "not_started");
+        // Saving one section left the others as they were.
+        let check = app.get(&format!("/applications/{id}/check"), Some(&a)).await.text();
+        assert!(check.contains("Көз торын талдау") && check.contains("940140000385") && check.contains("2026-04-01"));
+        assert!(check.contains("Аудиторлық есеп (PDF)"), "missing documents block submission: {check}");
+
+        // Documents: upload, replace (one per kind), remove; SHA-256 shown.
+        let upload = |kind: &'static str, title: &'static str| {
+            let app = &app;
+            let a = a.clone();
+            let id = id.clone();
+            async move { app.upload(&format!("/applications/{id}/attachments"), Auth::Cookie(Some(&a)), kind, "есеп.pdf", &pdf(title)).await }
+        };
+        assert_eq!(upload("audit_report", "first").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(upload("audit_report", "second").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(upload("copyright_certificate", "cert").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(upload("author_contract", "extra").await.status, StatusCode::SEE_OTHER);
+        let attachments = senim_store::applications::attachments(&app.state.store, &id).await.unwrap();
+        assert_eq!(attachments.len(), 3, "the second audit report replaced the first");
+        let second = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(pdf("second")));
+        assert!(attachments.iter().any(|x| x.sha256 == second));
+        let contract = attachments.iter().find(|x| x.kind == "author_contract").unwrap().id.clone();
+        let r = app.form(&format!("/applications/{id}/attachments/{contract}/remove"), Some(&a), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert!(page.contains(&second), "the SHA-256 is shown");
+        assert_eq!(task_state(&page, "documents"), "completed");
+
+        // Submission without the declaration: refused on the check page, beside the checkbox.
+        let r = app.form(&format!("/applications/{id}/submit"), Some(&a), &[("from_check", "1"), ("declaration.signatory", "Бауыржан Ахметов")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("id=\"declaration-confirmed-error\"") && r.text().contains("value=\"Бауыржан Ахметов\""));
+        let r = app
+            .form(&format!("/applications/{id}/submit"), Some(&a), &[("from_check", "1"), ("declaration.signatory", "Бауыржан Ахметов"), ("declaration.confirmed", "yes")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location(), format!("/applications/{id}/rounds/1/receipt"));
+
+        // The receipt: reference, date of receipt, the due date of the examination, what happens next.
+        let receipt = app.get(&r.location(), Some(&a)).await.text();
+        let round = senim_store::applications::rounds(&app.state.store, &id).await.unwrap().pop().unwrap();
+        let reference = senim_web::services::documents::reference(&id);
+        assert!(receipt.contains(&reference));
+        assert!(receipt.contains(&round.received_on.to_string()) && receipt.contains(&round.due_on.to_string()));
+        let expected_due = app.state.calendar().due_date(round.received_on, senim_domain::calendar::WorkingDays::EXAMINATION).unwrap();
+        assert_eq!(round.due_on, expected_due, "Rules §6: 10 working days");
+        assert!(receipt.contains("10 жұмыс күні"));
+
+        // The submitted application as a filled-in Annex 1 PDF, with Kazakh intact.
+        let pdf_reply = app.get(&format!("/applications/{id}/rounds/1/annex1.pdf"), Some(&a)).await;
+        assert_eq!(pdf_reply.status, StatusCode::OK);
+        assert_eq!(pdf_reply.headers.get("content-type").unwrap(), "application/pdf");
+        let text = text_of_pdf(&pdf_reply.body);
+        for expected in ["Көз торын талдау", "940140000385", "«Көз AI» ЖШС", &reference, &second[..16]] {
+            assert!(text.contains(expected), "{expected} in the Annex 1 PDF: {text}");
+        }
+        // Staff of the body may download it; another applicant may not.
+        let rv = app.sign_in("r@health.kz").await;
+        assert_eq!(app.get(&format!("/applications/{id}/rounds/1/annex1.pdf"), Some(&rv)).await.status, StatusCode::OK);
+        app.user("x@other.kz", Role::Applicant, None).await;
+        let x = app.sign_in("x@other.kz").await;
+        for path in ["rounds/1/annex1.pdf", "rounds/1/receipt", "check", "edit/system"] {
+            assert_eq!(app.get(&format!("/applications/{id}/{path}"), Some(&x)).await.status, StatusCode::NOT_FOUND, "{path}");
+        }
+
+        // The list of own applications shows status and dates; the timeline records the steps.
+        let list = app.get("/applications", Some(&a)).await.text();
+        assert!(list.contains("Көз торын талдау"));
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert!(page.contains("1-раунд берілді") || page.contains("раунд берілді"), "timeline: {page}");
+        let mails = outbox::for_recipient(&app.state.store, "a@koz.kz").await.unwrap();
+        assert!(mails.iter().any(|m| m.subject.starts_with("Өтінім") || m.body.contains("Көз торын талдау")));
+    }
+
+    async fn a_notice_is_read_downloaded_corrected_and_resubmitted_with_a_diff(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let token = app.user("a@koz.kz", Role::Applicant, None).await;
+        app.user("r@health.kz", Role::Reviewer, Some("health")).await;
+        let r = app.api("POST", "/api/v1/applications", Some(&token), Some(complete_form("Жүйе"))).await;
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        for kind in ["audit_report", "copyright_certificate"] {
+            app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(&token), kind, "a.pdf", &pdf(kind)).await;
+        }
+        assert_eq!(app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&token), None).await.status, StatusCode::OK);
+
+        let rv = app.sign_in("r@health.kz").await;
+        let r = app
+            .form(&format!("/review/{id}"), Some(&rv), &[("completeness", "pass"), ("copyright", "pass"), ("audit", "fail"), ("audit_comment", "Есептегі жүйе атауы өтінімдегіден басқа")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+        let a = app.sign_in("a@koz.kz").await;
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert!(page.contains("Есептегі жүйе атауы өтінімдегіден басқа"), "the reason is shown");
+        for (lang, title) in [("kk", "Сәйкессіздік туралы хабарлама"), ("ru", "Уведомление о несоответствии"), ("en", "Notice of nonconformity")] {
+            let r = app.get(&format!("/applications/{id}/rounds/1/notice.pdf?lang={lang}"), Some(&a)).await;
+            assert_eq!(r.status, StatusCode::OK, "{lang}");
+            let text = text_of_pdf(&r.body);
+            assert!(text.contains(title), "{lang}: {text}");
+            assert!(text.contains("Есептегі жүйе атауы өтінімдегіден басқа"), "{lang}: the reviewer's reason");
+        }
+        assert_eq!(app.get(&format!("/applications/{id}/rounds/2/notice.pdf"), Some(&a)).await.status, StatusCode::NOT_FOUND);
+
+        // Correct the data and replace the audit report, then resubmit: round 2, due in 5 working days.
+        let r = app
+            .form(&format!("/applications/{id}/edit/system"), Some(&a), &[("system.name.kk", "Жаңартылған жүйе"), ("system.purpose.kk", "Диагностика"), ("system.area.kk", "Денсаулық сақтау"), ("system.functionality.kk", "Суреттерді талдау"), ("system.conditions_of_use.kk", "Дәрігердің бақылауымен"), ("continue", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        app.upload(&format!("/applications/{id}/attachments"), Auth::Cookie(Some(&a)), "audit_report", "жаңа.pdf", &pdf("corrected")).await;
+        let r = app.form(&format!("/applications/{id}/submit"), Some(&a), &[("from_check", "1"), ("declaration.signatory", "Айгүл Сәрсенова"), ("declaration.confirmed", "yes")]).await;
+        assert_eq!(r.location(), format!("/applications/{id}/rounds/2/receipt"), "{}", r.text());
+        let rounds = senim_store::applications::rounds(&app.state.store, &id).await.unwrap();
+        let expected = app.state.calendar().due_date(rounds[1].received_on, senim_domain::calendar::WorkingDays::RE_EXAMINATION).unwrap();
+        assert_eq!(rounds[1].due_on, expected, "Rules §8: 5 working days");
+        assert!(app.get(&r.location(), Some(&a)).await.text().contains("5 жұмыс күні"));
+
+        // The diff of round 1 → 2, the same for both sides.
+        let mine = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        let theirs = app.get(&format!("/review/{id}"), Some(&rv)).await.text();
+        for page in [&mine, &theirs] {
+            assert!(page.contains("1-раундтан 2-раундқа дейінгі өзгерістер"), "diff heading");
+            assert!(page.contains("<del>Жүйе</del>") && page.contains("<ins>Жаңартылған жүйе</ins>"));
+            assert!(page.contains("жаңа.pdf"), "the replaced document is in the diff");
+        }
+        assert!(mine.contains("Сәйкессіздік туралы хабарлама") || mine.contains("хабарлама"), "timeline has the notice");
+    }
+
+    async fn e_mails_follow_each_change_of_status_in_the_users_language(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let token = app.user("a@koz.kz", Role::Applicant, None).await;
+        app.user("r@health.kz", Role::Reviewer, Some("health")).await;
+        // The applicant reads Russian: switching the language while signed in sets it for e-mails.
+        let a = app.sign_in("a@koz.kz").await;
+        app.get("/lang/ru?next=/applications", Some(&a)).await;
+        let r = app.api("POST", "/api/v1/applications", Some(&token), Some(complete_form("Жүйе"))).await;
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        for kind in ["audit_report", "copyright_certificate"] {
+            app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(&token), kind, "a.pdf", &pdf(kind)).await;
+        }
+        app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&token), None).await;
+        let rv = app.sign_in("r@health.kz").await;
+        app.form(&format!("/review/{id}/take"), Some(&rv), &[]).await;
+        app.api("POST", &format!("/api/v1/applications/{id}/withdraw"), Some(&token), None).await;
+        let subjects: Vec<String> =
+            outbox::for_recipient(&app.state.store, "a@koz.kz").await.unwrap().into_iter().map(|m| m.subject).collect();
+        for expected in ["Система анализа", "Начато рассмотрение", "Заявка отозвана"] {
+            assert!(subjects.iter().any(|s| s.contains(expected)), "{expected} in {subjects:?}");
+        }
+        // The reviewer still reads Kazakh.
+        let staff: Vec<String> =
+            outbox::for_recipient(&app.state.store, "r@health.kz").await.unwrap().into_iter().map(|m| m.subject).collect();
+        assert!(staff.iter().any(|s| s.contains("Жүйе")), "{staff:?}");
+    }
+}
