@@ -15,6 +15,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod rate_limit;
 pub mod security;
 pub mod services;
 
@@ -25,6 +26,14 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Demo mode: e-mails are kept in the outbox and readable by the administrator.
     pub demo: bool,
+    /// SMTP server for the outbox worker (`SENIM_SMTP_URL`); none: see [`services::mailer::MailMode`].
+    pub smtp_url: Option<services::mailer::SmtpUrl>,
+    /// The From of e-mails (`SENIM_MAIL_FROM`); none: [`services::mailer::DEFAULT_FROM`].
+    pub mail_from: Option<String>,
+    /// Request rate limits; none (the default, for tests and tools): no limits. `senim serve` sets them.
+    pub rate_limits: Option<rate_limit::RateLimits>,
+    /// Proxies whose `X-Forwarded-For` names the client (`SENIM_TRUSTED_PROXIES`); default none.
+    pub trusted_proxies: Vec<rate_limit::IpNet>,
     /// The address users reach the site at (`SENIM_PUBLIC_URL`), for links in e-mails; without it
     /// links are site-relative.
     pub public_url: String,

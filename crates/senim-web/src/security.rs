@@ -1,4 +1,4 @@
-//! The layers every request passes: sessions, CSRF, security headers, size limits, panics caught.
+//! The layers every request passes: sessions, rate limits, CSRF, security headers, size limits, panics caught.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -28,8 +28,11 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
+    let limits = crate::rate_limit::Limiters::new(&state.config);
     router
         .layer(sessions)
+        // Before sessions are loaded: a flood of sign-ins costs no database work (see rate_limit.rs).
+        .layer(axum::middleware::from_fn_with_state(limits, crate::rate_limit::enforce))
         // Cross-site form posts are refused by Origin / Sec-Fetch-Site (tower-http's csrf layer);
         // API clients without those headers authenticate with a bearer token instead of a cookie.
         .layer(CsrfLayer::new())

@@ -5,6 +5,8 @@
 //! - `SENIM_DATABASE_URL` — `sqlite://…` or `postgres://…`; overrides the data directory;
 //! - `SENIM_LISTEN` — address to serve on (default `127.0.0.1:8080`);
 //! - `SENIM_SECURE_COOKIES` — `true` behind TLS;
+//! - `SENIM_SMTP_URL`, `SENIM_MAIL_FROM` — e-mail delivery ([`MailArgs`]);
+//! - `SENIM_RATE_*`, `SENIM_TRUSTED_PROXIES` — rate limits and the proxies believed ([`LimitArgs`]);
 //! - `SENIM_KEYS` — `senim verify`'s key list: a file or a server URL;
 //! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
 
@@ -22,6 +24,7 @@ use senim_domain::lang::Lang;
 use senim_domain::role::Role;
 use senim_store::Store;
 use senim_store::audit::{self, ChainCheck};
+use senim_web::rate_limit::{IpNet, RateLimits};
 use senim_web::{AppState, Config};
 
 #[derive(Parser)]
@@ -65,6 +68,61 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// E-mail delivery from the outbox (see `senim_web::services::mailer`).
+#[derive(Args, Clone)]
+struct MailArgs {
+    /// SMTP server: `smtp://host:25`, `smtp://host:587?tls=required`, `smtps://user:pass@host:465`.
+    /// Unset: with --demo, e-mail is kept in the demo mailbox (/admin/mail); otherwise it stays queued.
+    #[arg(long, env = "SENIM_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The From of every e-mail.
+    #[arg(long, env = "SENIM_MAIL_FROM", default_value = senim_web::services::mailer::DEFAULT_FROM)]
+    mail_from: String,
+}
+
+impl MailArgs {
+    fn apply(self, config: &mut Config) {
+        config.smtp_url = self.smtp_url.filter(|u| !u.is_empty()).map(senim_web::services::mailer::SmtpUrl);
+        config.mail_from = Some(self.mail_from);
+    }
+}
+
+/// Requests per minute (0: no limit) and the proxies believed (see `senim_web::rate_limit`).
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// `POST /signin` per client IP.
+    #[arg(long, env = "SENIM_RATE_SIGNIN", default_value_t = RateLimits::default().signin_per_ip)]
+    rate_signin: u32,
+    /// `POST /signin` per e-mail address tried.
+    #[arg(long, env = "SENIM_RATE_SIGNIN_EMAIL", default_value_t = RateLimits::default().signin_per_email)]
+    rate_signin_email: u32,
+    /// `POST /register`, `/password/forgot`, `/confirm/resend` per client IP.
+    #[arg(long, env = "SENIM_RATE_ACCOUNT", default_value_t = RateLimits::default().account_per_ip)]
+    rate_account: u32,
+    /// Attachment uploads (pages and API) per client IP.
+    #[arg(long, env = "SENIM_RATE_UPLOAD", default_value_t = RateLimits::default().upload_per_ip)]
+    rate_upload: u32,
+    /// API writes per bearer token.
+    #[arg(long, env = "SENIM_RATE_API_WRITE", default_value_t = RateLimits::default().api_write_per_token)]
+    rate_api_write: u32,
+    /// Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated.
+    #[arg(long, env = "SENIM_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<IpNet>,
+}
+
+impl LimitArgs {
+    fn apply(self, config: &mut Config) {
+        config.rate_limits = Some(RateLimits {
+            signin_per_ip: self.rate_signin,
+            signin_per_email: self.rate_signin_email,
+            account_per_ip: self.rate_account,
+            upload_per_ip: self.rate_upload,
+            api_write_per_token: self.rate_api_write,
+        });
+        config.trusted_proxies = self.trusted_proxies;
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web UI and the API.
@@ -80,6 +138,10 @@ enum Command {
         /// Mark session cookies Secure (behind TLS).
         #[arg(long, env = "SENIM_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        mail: MailArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Create or update the database schema.
     Migrate {
@@ -201,7 +263,9 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { db, listen, demo, secure_cookies } => serve(db, &listen, demo, secure_cookies).await,
+        Command::Serve { db, listen, demo, secure_cookies, mail, limits } => {
+            serve(db, &listen, demo, secure_cookies, mail, limits).await
+        }
         Command::Migrate { db } => {
             let store = db.open().await?;
             println!("database {} is up to date", store.dialect());
@@ -226,9 +290,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn serve(db: DbArgs, listen: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
+async fn serve(
+    db: DbArgs,
+    listen: &str,
+    demo: bool,
+    secure_cookies: bool,
+    mail: MailArgs,
+    limits: LimitArgs,
+) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let state = AppState::load(store.clone(), Config { secure_cookies, demo }).await?;
+    let mut config = Config { secure_cookies, demo, ..Config::default() };
+    mail.apply(&mut config);
+    limits.apply(&mut config);
+    let state = AppState::load(store.clone(), config).await?;
     let loaded = senim_web::services::demo::ensure_bodies(&state).await?;
     if loaded > 0 {
         tracing::info!(bodies = loaded, "loaded the state bodies");
@@ -248,8 +322,12 @@ async fn serve(db: DbArgs, listen: &str, demo: bool, secure_cookies: bool) -> an
     senim_web::services::publication::signing_key(&state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Senim is serving on http://{}", listener.local_addr()?);
+    let mail_worker = senim_web::services::mailer::spawn(&state)?;
     let app = senim_web::app(state);
+    // The peer address is the rate limits' client key (see senim_web::rate_limit).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    mail_worker.stop().await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,7 @@ use crate::i18n;
 use crate::services::ServiceError;
 
 pub mod account;
+pub mod admin;
 pub mod applicant;
 pub mod case;
 pub mod form;
@@ -68,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .route("/review/{id}/take", post(staff::take))
         .route("/publish/exclude", post(staff::exclude))
         .route("/publish", get(staff::publish_page).post(staff::publish))
+        .route("/admin/mail", get(admin::mail_list))
+        .route("/admin/mail/{id}", get(admin::mail_message))
 }
 
 /// What every page needs: the reader's language and who is signed in.

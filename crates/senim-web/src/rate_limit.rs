@@ -1,0 +1,416 @@
+//! Rate limits on the requests worth abusing: guessing passwords, creating accounts, asking for
+//! password resets, filling the disk with uploads, and hammering the API with writes.
+//!
+//! Settings (read by `senim serve`; requests per minute, `0` turns a limit off):
+//! - `SENIM_RATE_SIGNIN` — `POST /signin` per client IP (default 10);
+//! - `SENIM_RATE_SIGNIN_EMAIL` — `POST /signin` per e-mail address tried (default 10);
+//! - `SENIM_RATE_ACCOUNT` — `POST /register`, `POST /password/forgot` and `POST /confirm/resend` (each
+//!   sends an e-mail) per client IP (default 5);
+//! - `SENIM_RATE_UPLOAD` — attachment uploads, page and API, per client IP (default 30);
+//! - `SENIM_RATE_API_WRITE` — API writes (`POST`/`PUT`/`PATCH`/`DELETE` under `/api/` with a bearer
+//!   token) per token (default 120);
+//! - `SENIM_TRUSTED_PROXIES` — comma-separated addresses or CIDR ranges of reverse proxies whose
+//!   `X-Forwarded-For` is believed (default none: the peer address is the client).
+//!
+//! A limit is a GCRA bucket (governor): the full allowance may come at once, then one request per
+//! `60 s / limit`. Over it, pages answer a translated 429 page and the API problem JSON, both with
+//! `Retry-After`. One limiter lives in each process: behind a load balancer each instance counts alone.
+//!
+//! The client IP is the TCP peer ([`ConnectInfo`]). `X-Forwarded-For` is read only when the peer is a
+//! trusted proxy, right to left, skipping trusted proxies: the first address that is not one is the
+//! client (a client can prepend anything it likes, but cannot forge what our own proxy appended).
+//! Without `ConnectInfo` (requests built in-process, as in tests) the client is loopback.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::Clock;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::{Config, i18n, pages};
+
+/// Requests per minute; `0` is no limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    pub signin_per_ip: u32,
+    pub signin_per_email: u32,
+    pub account_per_ip: u32,
+    pub upload_per_ip: u32,
+    pub api_write_per_token: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            signin_per_ip: 10,
+            signin_per_email: 10,
+            account_per_ip: 5,
+            upload_per_ip: 30,
+            api_write_per_token: 120,
+        }
+    }
+}
+
+/// An address or a CIDR range (`10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                masked(u32::from(net).into(), 32, self.prefix) == masked(u32::from(ip).into(), 32, self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                masked(u128::from(net), 128, self.prefix) == masked(u128::from(ip), 128, self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn masked(bits: u128, width: u8, prefix: u8) -> u128 {
+    let drop = u32::from(width - prefix.min(width));
+    bits.checked_shr(drop).unwrap_or(0)
+}
+
+impl FromStr for IpNet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (addr, prefix) = s.split_once('/').map_or((s, None), |(a, p)| (a, Some(p)));
+        let addr: IpAddr = addr.parse().map_err(|_| format!("`{s}` is not an IP address or CIDR range"))?;
+        let addr = addr.to_canonical();
+        let width = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => width,
+            Some(p) => {
+                p.parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(|| format!("`{s}`: bad prefix length"))?
+            }
+        };
+        Ok(IpNet { addr, prefix })
+    }
+}
+
+/// The client's address: the peer, or what a trusted proxy says in `X-Forwarded-For`.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let mut client = peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |p| p.to_canonical());
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(client) {
+        return client;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.into_iter().rev() {
+        // Garbage in the header: stop at the last hop we could read.
+        let Ok(ip) = hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) else { break };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    client
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    SignIn,
+    Account,
+    Upload,
+    ApiWrite,
+}
+
+impl Class {
+    fn name(self) -> &'static str {
+        match self {
+            Class::SignIn => "signin",
+            Class::Account => "account",
+            Class::Upload => "upload",
+            Class::ApiWrite => "api_write",
+        }
+    }
+}
+
+/// Which limits a request counts against.
+fn classes(method: &Method, path: &str, headers: &HeaderMap) -> Vec<Class> {
+    let mut out = Vec::new();
+    let write = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !write {
+        return out;
+    }
+    if *method == Method::POST {
+        match path {
+            "/signin" => out.push(Class::SignIn),
+            "/register" | "/password/forgot" | "/confirm/resend" => out.push(Class::Account),
+            _ => {}
+        }
+        let upload = path
+            .strip_prefix("/api/v1")
+            .unwrap_or(path)
+            .strip_prefix("/applications/")
+            .and_then(|rest| rest.strip_suffix("/attachments"))
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+        if upload {
+            out.push(Class::Upload);
+        }
+    }
+    if path.starts_with("/api/") && bearer(headers).is_some() {
+        out.push(Class::ApiWrite);
+    }
+    out
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+fn limiter<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
+    NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
+}
+
+/// The limiters of one process (shared by every request through the layer).
+pub struct Limiters {
+    on: bool,
+    trusted: Vec<IpNet>,
+    signin_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    signin_email: Option<DefaultKeyedRateLimiter<String>>,
+    account_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    upload_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Keyed by a digest of the token: the limiter's memory holds no secrets.
+    api_token: Option<DefaultKeyedRateLimiter<[u8; 16]>>,
+    requests: AtomicU64,
+}
+
+impl Limiters {
+    pub fn new(config: &Config) -> Arc<Limiters> {
+        let limits = config.rate_limits.clone().unwrap_or_default();
+        Arc::new(Limiters {
+            on: config.rate_limits.is_some(),
+            trusted: config.trusted_proxies.clone(),
+            signin_ip: limiter(limits.signin_per_ip),
+            signin_email: limiter(limits.signin_per_email),
+            account_ip: limiter(limits.account_per_ip),
+            upload_ip: limiter(limits.upload_per_ip),
+            api_token: limiter(limits.api_write_per_token),
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    /// Forgets clients whose buckets are full again, now and then, so the maps stay small.
+    fn housekeeping(&self) {
+        if self.requests.fetch_add(1, Ordering::Relaxed) % 4096 != 4095 {
+            return;
+        }
+        macro_rules! tidy {
+            ($($l:ident),*) => {$(if let Some(l) = &self.$l { l.retain_recent(); l.shrink_to_fit(); })*};
+        }
+        tidy!(signin_ip, signin_email, account_ip, upload_ip, api_token);
+    }
+}
+
+/// `Err(wait)` when over the limit.
+fn check<K: std::hash::Hash + Eq + Clone>(
+    limiter: &Option<DefaultKeyedRateLimiter<K>>,
+    key: &K,
+) -> Result<(), Duration> {
+    match limiter {
+        Some(l) => l.check_key(key).map_err(|not_until| not_until.wait_time_from(l.clock().now())),
+        None => Ok(()),
+    }
+}
+
+/// The layer's function (`axum::middleware::from_fn_with_state` in [`crate::security::wrap`]).
+pub async fn enforce(State(limits): State<Arc<Limiters>>, req: Request, next: Next) -> Response {
+    if !limits.on {
+        return next.run(req).await;
+    }
+    let classes = classes(req.method(), req.uri().path(), req.headers());
+    if classes.is_empty() {
+        return next.run(req).await;
+    }
+    limits.housekeeping();
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = client_ip(peer, req.headers(), &limits.trusted);
+    let mut req = req;
+    for class in classes {
+        let verdict = match class {
+            Class::SignIn => match check(&limits.signin_ip, &ip) {
+                Err(wait) => Err(wait),
+                Ok(()) if limits.signin_email.is_some() => {
+                    let (r, email) = match signin_email(req).await {
+                        Ok(x) => x,
+                        Err(res) => return res,
+                    };
+                    req = r;
+                    email.map_or(Ok(()), |e| check(&limits.signin_email, &e))
+                }
+                Ok(()) => Ok(()),
+            },
+            Class::Account => check(&limits.account_ip, &ip),
+            Class::Upload => check(&limits.upload_ip, &ip),
+            Class::ApiWrite => {
+                let digest = Sha256::digest(bearer(req.headers()).unwrap_or_default().as_bytes());
+                let mut key = [0_u8; 16];
+                key.copy_from_slice(&digest[..16]);
+                check(&limits.api_token, &key)
+            }
+        };
+        if let Err(wait) = verdict {
+            tracing::warn!(class = class.name(), client = %ip, path = req.uri().path(), "rate limited");
+            return too_many(&req, wait);
+        }
+    }
+    next.run(req).await
+}
+
+/// Reads the e-mail address out of a sign-in form and puts the body back.
+async fn signin_email(req: Request) -> Result<(Request, Option<String>), Response> {
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    // A sign-in form is a few hundred bytes; anything near this is not one.
+    let bytes =
+        axum::body::to_bytes(body, 16 * 1024).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let email = form_value(&bytes, "email").map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+    Ok((Request::from_parts(parts, Body::from(bytes)), email))
+}
+
+/// One value of an `application/x-www-form-urlencoded` body.
+fn form_value(body: &[u8], name: &str) -> Option<String> {
+    body.split(|b| *b == b'&').find_map(|pair| {
+        let mut kv = pair.splitn(2, |b| *b == b'=');
+        let k = kv.next()?;
+        (percent_decode(k)? == name).then(|| percent_decode(kv.next().unwrap_or_default())).flatten()
+    })
+}
+
+fn percent_decode(s: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = s.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// 429: problem JSON under `/api/`, a translated page elsewhere; `Retry-After` in whole seconds.
+fn too_many(req: &Request, wait: Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let path = req.uri().path();
+    let mut res = if path.starts_with("/api/") {
+        let lang = i18n::negotiate(None, req.headers());
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited").lang(lang).into_response()
+    } else {
+        let query_lang = req.uri().query().and_then(|q| form_value(q.as_bytes(), "lang"));
+        let p = pages::Ctx {
+            lang: i18n::negotiate(query_lang.as_deref(), req.headers()),
+            user: None,
+            path: path.to_owned(),
+        };
+        pages::error_page(&p, StatusCode::TOO_MANY_REQUESTS, "page-rate-limited")
+    };
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(s: &[&str]) -> Vec<IpNet> {
+        s.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn cidr_ranges_match_their_addresses_only() {
+        let n: IpNet = "10.0.0.0/8".parse().unwrap();
+        assert!(n.contains("10.200.3.4".parse().unwrap()));
+        assert!(!n.contains("11.0.0.1".parse().unwrap()));
+        assert!(n.contains("::ffff:10.1.2.3".parse().unwrap()), "IPv4-mapped peers count as IPv4");
+        let one: IpNet = "2001:db8::1".parse().unwrap();
+        assert!(one.contains("2001:db8::1".parse().unwrap()));
+        assert!(!one.contains("2001:db8::2".parse().unwrap()));
+        assert!("0.0.0.0/0".parse::<IpNet>().unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<IpNet>().is_err());
+        assert!("proxy".parse::<IpNet>().is_err());
+    }
+
+    #[test]
+    fn forwarded_for_is_read_right_to_left_past_trusted_proxies_only() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "1.1.1.1, 203.0.113.9, 10.0.0.2".parse().unwrap());
+        let peer: IpAddr = "10.0.0.1".parse().unwrap();
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(
+            client_ip(Some(peer), &h, &trusted),
+            "203.0.113.9".parse::<IpAddr>().unwrap(),
+            "spoofed 1.1.1.1 ignored"
+        );
+        assert_eq!(client_ip(Some(peer), &h, &[]), peer, "untrusted peer: header ignored");
+        assert_eq!(client_ip(None, &h, &[]), IpAddr::V4(Ipv4Addr::LOCALHOST));
+        h.insert("x-forwarded-for", "garbage".parse().unwrap());
+        assert_eq!(client_ip(Some(peer), &h, &trusted), peer);
+    }
+
+    #[test]
+    fn the_limited_requests_are_classified_by_path() {
+        let h = HeaderMap::new();
+        let mut bearer = HeaderMap::new();
+        bearer.insert(header::AUTHORIZATION, "Bearer abc".parse().unwrap());
+        assert_eq!(classes(&Method::POST, "/signin", &h), vec![Class::SignIn]);
+        assert_eq!(classes(&Method::GET, "/signin", &h), vec![]);
+        assert_eq!(classes(&Method::POST, "/register", &h), vec![Class::Account]);
+        assert_eq!(classes(&Method::POST, "/password/forgot", &h), vec![Class::Account]);
+        assert_eq!(classes(&Method::POST, "/applications/x1/attachments", &h), vec![Class::Upload]);
+        assert_eq!(classes(&Method::POST, "/applications/x1/attachments/a/remove", &h), vec![]);
+        assert_eq!(
+            classes(&Method::POST, "/api/v1/applications/x1/attachments", &bearer),
+            vec![Class::Upload, Class::ApiWrite]
+        );
+        assert_eq!(classes(&Method::PUT, "/api/v1/applications/x1", &bearer), vec![Class::ApiWrite]);
+        assert_eq!(classes(&Method::GET, "/api/v1/applications", &bearer), vec![]);
+    }
+
+    #[test]
+    fn form_values_are_percent_decoded() {
+        assert_eq!(form_value(b"password=x&email=A%40b.kz", "email").as_deref(), Some("A@b.kz"));
+        assert_eq!(form_value(b"email=a+b", "email").as_deref(), Some("a b"));
+        assert_eq!(form_value(b"email=%D2%9B", "email").as_deref(), Some("қ"));
+        assert_eq!(form_value(b"email=%4", "email"), None);
+        assert_eq!(form_value(b"x=1", "email"), None);
+    }
+}
