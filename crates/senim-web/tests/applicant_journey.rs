@@ -257,3 +257,116 @@ dual_tests! {
         assert!(staff.iter().any(|s| s.contains("Жүйе")), "{staff:?}");
     }
 }
+
+mod api {
+    use super::*;
+
+    dual_tests! {
+        async fn the_organisation_pdfs_and_timeline_work_through_the_api(db: TestDb) {
+            let app = TestApp::new(db).await;
+            let token = app.user("a@koz.kz", Role::Applicant, None).await;
+            let other = app.user("x@other.kz", Role::Applicant, None).await;
+            // No organisation yet: 404; the page creates one.
+            assert_eq!(app.api("GET", "/api/v1/organisation", Some(&token), None).await.status, StatusCode::NOT_FOUND);
+            let a = app.sign_in("a@koz.kz").await;
+            app.form("/organisation", Some(&a), &[("applicant.name", "«Көз AI» ЖШС"), ("applicant.bin_iin", "940140000385")]).await;
+            let r = app.api("GET", "/api/v1/organisation", Some(&token), None).await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert_eq!(r.json()["bin_iin"], "940140000385");
+            let bad = serde_json::json!({"name": "«Көз AI» ЖШС", "contact": {"phone": "12", "email": "x"}});
+            let r = app.api("PUT", "/api/v1/organisation", Some(&token), Some(bad)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            let fields: Vec<String> = r.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
+            assert_eq!(fields, ["applicant.contact.email", "applicant.contact.phone"]);
+            let good = serde_json::json!({"name": "«Көз AI» ЖШС", "legal_address": "Алматы", "contact": {"phone": "+7 727 000 00 00"}});
+            let r = app.api("PUT", "/api/v1/organisation", Some(&token), Some(good)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            assert_eq!(r.json()["profile"]["legal_address"], "Алматы");
+
+            // A new application through the API starts from the profile.
+            let r = app.api("POST", "/api/v1/applications", Some(&token), Some(serde_json::json!({"body": "health"}))).await;
+            assert_eq!(r.json()["form"]["applicant"]["bin_iin"], "940140000385");
+            let id = r.json()["id"].as_str().unwrap().to_owned();
+            let r = app.api("PUT", &format!("/api/v1/applications/{id}"), Some(&token), Some(complete_form("Жүйе"))).await;
+            assert_eq!(r.status, StatusCode::OK);
+            for kind in ["audit_report", "copyright_certificate"] {
+                app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(&token), kind, "a.pdf", &pdf(kind)).await;
+            }
+            assert_eq!(app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&token), None).await.status, StatusCode::OK);
+
+            let r = app.api("GET", &format!("/api/v1/applications/{id}/rounds/1/annex1.pdf"), Some(&token), None).await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert!(text_of_pdf(&r.body).contains("Жүйе"));
+            assert_eq!(app.api("GET", &format!("/api/v1/applications/{id}/rounds/1/notice.pdf"), Some(&token), None).await.status, StatusCode::NOT_FOUND, "no notice on round 1");
+            assert_eq!(app.api("GET", &format!("/api/v1/applications/{id}/rounds/9/annex1.pdf"), Some(&token), None).await.status, StatusCode::NOT_FOUND);
+            let r = app.api("GET", &format!("/api/v1/applications/{id}/timeline"), Some(&token), None).await;
+            let texts: Vec<String> = r.json().as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap().to_owned()).collect();
+            assert!(texts.iter().any(|t| t.contains("1-раунд берілді")), "{texts:?}");
+
+            // Another applicant sees none of it.
+            for path in [format!("/api/v1/applications/{id}/rounds/1/annex1.pdf"), format!("/api/v1/applications/{id}/timeline")] {
+                assert_eq!(app.api("GET", &path, Some(&other), None).await.status, StatusCode::NOT_FOUND, "{path}");
+            }
+            assert_eq!(app.api("PUT", "/api/v1/organisation", Some(&other), Some(serde_json::json!({}))).await.status, StatusCode::FORBIDDEN);
+        }
+    }
+}
+
+mod authorization {
+    use super::*;
+
+    dual_tests! {
+        async fn no_one_sees_or_changes_another_organisations_application(db: TestDb) {
+            let app = TestApp::new(db).await;
+            let token = app.user("a@koz.kz", Role::Applicant, None).await;
+            let stranger_token = app.user("x@other.kz", Role::Applicant, None).await;
+            let r = app.api("POST", "/api/v1/applications", Some(&token), Some(complete_form("Жүйе"))).await;
+            let id = r.json()["id"].as_str().unwrap().to_owned();
+            let up = app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(&token), "audit_report", "a.pdf", &pdf("a")).await;
+            let aid = up.json()["id"].as_str().unwrap().to_owned();
+            let before = senim_store::applications::get(&app.state.store, &id).await.unwrap().unwrap();
+
+            let x = app.sign_in("x@other.kz").await;
+            for path in [
+                format!("/applications/{id}"),
+                format!("/applications/{id}/edit"),
+                format!("/applications/{id}/edit/system"),
+                format!("/applications/{id}/check"),
+                format!("/applications/{id}/attachments/{aid}"),
+                format!("/applications/{id}/rounds/1/receipt"),
+                format!("/applications/{id}/rounds/1/annex1.pdf"),
+                format!("/applications/{id}/rounds/1/notice.pdf"),
+            ] {
+                assert_eq!(app.get(&path, Some(&x)).await.status, StatusCode::NOT_FOUND, "GET {path}");
+            }
+            for path in [
+                format!("/applications/{id}/edit"),
+                format!("/applications/{id}/edit/system"),
+                format!("/applications/{id}/attachments/{aid}/remove"),
+                format!("/applications/{id}/submit"),
+                format!("/applications/{id}/withdraw"),
+            ] {
+                let r = app.form(&path, Some(&x), &[("system.name.kk", "Басып алу"), ("confirm", "yes"), ("from_check", "1")]).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "POST {path}");
+            }
+            let r = app.upload(&format!("/applications/{id}/attachments"), Auth::Cookie(Some(&x)), "audit_report", "a.pdf", &pdf("x")).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+            for (method, path) in [
+                ("GET", format!("/api/v1/applications/{id}")),
+                ("PUT", format!("/api/v1/applications/{id}")),
+                ("DELETE", format!("/api/v1/applications/{id}/attachments/{aid}")),
+                ("POST", format!("/api/v1/applications/{id}/submit")),
+                ("POST", format!("/api/v1/applications/{id}/withdraw")),
+                ("GET", format!("/api/v1/applications/{id}/timeline")),
+            ] {
+                let body = (method == "PUT").then(|| complete_form("Басып алу"));
+                assert_eq!(app.api(method, &path, Some(&stranger_token), body).await.status, StatusCode::NOT_FOUND, "{method} {path}");
+            }
+            let list = app.api("GET", "/api/v1/applications", Some(&stranger_token), None).await;
+            assert_eq!(list.json().as_array().unwrap().len(), 0);
+            let after = senim_store::applications::get(&app.state.store, &id).await.unwrap().unwrap();
+            assert_eq!(before, after, "nothing changed");
+            assert_eq!(senim_store::applications::attachments(&app.state.store, &id).await.unwrap().len(), 1);
+        }
+    }
+}

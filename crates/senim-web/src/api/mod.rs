@@ -18,6 +18,7 @@ use crate::auth::MaybeUser;
 use crate::error::ApiError;
 use crate::i18n;
 
+pub mod account;
 pub mod applicant;
 pub mod public;
 pub mod staff;
@@ -57,6 +58,10 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(applicant::remove_attachment))
         .routes(routes!(applicant::submit))
         .routes(routes!(applicant::withdraw))
+        .routes(routes!(account::get_organisation, account::put_organisation))
+        .routes(routes!(account::annex1_pdf))
+        .routes(routes!(account::notice_pdf))
+        .routes(routes!(account::timeline))
         .routes(routes!(staff::queue))
         .routes(routes!(staff::review))
         .routes(routes!(staff::take))

@@ -150,63 +150,74 @@ pub async fn receipt(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<
     render(&ReceiptPage { reference: documents::reference(&app.id), body_name, p, app, round })
 }
 
-async fn pdf_response(
-    p: &Ctx,
-    name: String,
-    work: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static,
-) -> Response {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(bytes)) => super::download_response(bytes, "application/pdf", &name),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "rendering a PDF");
-            error_page(p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal")
+/// Which PDF of a round.
+#[derive(Clone, Copy)]
+pub enum RoundPdf {
+    Annex1,
+    Notice,
+}
+
+/// Renders a PDF of a visible application's round (off the async threads); `None` if the round (or,
+/// for a notice, a nonconformity decision on it) does not exist. Returns the file name and bytes.
+pub async fn round_pdf(
+    state: &AppState,
+    app: &Application,
+    n: i64,
+    which: RoundPdf,
+    lang: Lang,
+) -> Option<anyhow::Result<(String, Vec<u8>)>> {
+    let round = round_of(state, app, n).await?;
+    let body = bodies::get(&state.store, &app.body_code).await.ok().flatten().map(|b| b.name.best(lang).to_owned())?;
+    let reference = documents::reference(&app.id);
+    let work: Box<dyn FnOnce() -> anyhow::Result<Vec<u8>> + Send> = match which {
+        RoundPdf::Annex1 => Box::new(move || documents::annex1_pdf(&round, &body, lang)),
+        RoundPdf::Notice => {
+            let review = apps::reviews(&state.store, &app.id)
+                .await
+                .ok()?
+                .into_iter()
+                .find(|r| r.round == n && r.decision == Status::Nonconforming)?;
+            Box::new(move || documents::notice_pdf(&review, &round, &body, lang))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "rendering a PDF panicked");
-            error_page(p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal")
+    };
+    let kind = match which {
+        RoundPdf::Annex1 => "annex1",
+        RoundPdf::Notice => "notice",
+    };
+    let name = format!("{reference}-{n}-{kind}-{}.pdf", lang.code());
+    Some(match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(bytes)) => Ok((name, bytes)),
+        Ok(Err(e)) => Err(e),
+        Err(e) => Err(anyhow::anyhow!("rendering a PDF panicked: {e}")),
+    })
+}
+
+async fn pdf_page(p: Ctx, state: AppState, id: String, n: i64, which: RoundPdf) -> Response {
+    let user = match require_user(&p) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let app = match svc::visible(&state, &user, &id).await {
+        Ok(a) => a,
+        Err(e) => return service_error(&p, e),
+    };
+    match round_pdf(&state, &app, n, which, p.lang).await {
+        None => error_page(&p, StatusCode::NOT_FOUND, "page-not-found"),
+        Some(Ok((name, bytes))) => super::download_response(bytes, "application/pdf", &name),
+        Some(Err(e)) => {
+            tracing::error!(error = %e, "rendering a PDF");
+            error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal")
         }
     }
 }
 
 /// The submitted application of a round as a filled-in Annex 1, in the reader's language.
 pub async fn annex1(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(String, i64)>) -> Response {
-    let user = match require_user(&p) {
-        Ok(u) => u.clone(),
-        Err(r) => return r,
-    };
-    let app = match svc::visible(&state, &user, &id).await {
-        Ok(a) => a,
-        Err(e) => return service_error(&p, e),
-    };
-    let Some(round) = round_of(&state, &app, n).await else {
-        return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
-    };
-    let body = body_name(&state, &p, &app.body_code).await;
-    let lang = p.lang;
-    let name = format!("{}-{n}-annex1-{}.pdf", documents::reference(&id), lang.code());
-    pdf_response(&p, name, move || documents::annex1_pdf(&round, &body, lang)).await
+    pdf_page(p, state, id, n, RoundPdf::Annex1).await
 }
 
 /// The notice of nonconformity of a round, in the reader's language.
 pub async fn notice(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(String, i64)>) -> Response {
-    let user = match require_user(&p) {
-        Ok(u) => u.clone(),
-        Err(r) => return r,
-    };
-    let app = match svc::visible(&state, &user, &id).await {
-        Ok(a) => a,
-        Err(e) => return service_error(&p, e),
-    };
-    let review = apps::reviews(&state.store, &app.id)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|r| r.round == n && r.decision == Status::Nonconforming);
-    let (Some(review), Some(round)) = (review, round_of(&state, &app, n).await) else {
-        return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
-    };
-    let body = body_name(&state, &p, &app.body_code).await;
-    let lang = p.lang;
-    let name = format!("{}-{n}-notice-{}.pdf", documents::reference(&id), lang.code());
-    pdf_response(&p, name, move || documents::notice_pdf(&review, &round, &body, lang)).await
+    pdf_page(p, state, id, n, RoundPdf::Notice).await
 }
+

@@ -89,8 +89,8 @@ fn profile_fields(p: &Ctx, a: &Applicant, with_bin: bool, errors: &[FieldError])
         fields.push(Field::new(p, "applicant.bin_iin", "bin", "off", &a.bin_iin, errors));
     }
     fields.extend([
-        Field::new(p, "applicant.legal_address", "text", "street-address", &a.legal_address, errors),
-        Field::new(p, "applicant.actual_address", "text", "street-address", &a.actual_address, errors),
+        Field::new(p, "applicant.legal_address", "text", "address-line1", &a.legal_address, errors),
+        Field::new(p, "applicant.actual_address", "text", "address-line1", &a.actual_address, errors),
         Field::new(p, "applicant.contact.name", "text", "name", &a.contact.name, errors),
         Field::new(p, "applicant.contact.position", "text", "organization-title", &a.contact.position, errors),
         Field::new(p, "applicant.contact.phone", "tel", "tel", &a.contact.phone, errors),

@@ -210,6 +210,11 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
         accounts.push(DemoAccount { email: email.to_owned(), role, body: b.map(str::to_owned), password });
         made.push(user);
     }
+    // The demo applicant files for an organisation, as a self-registered one would.
+    let mut profile = sample_form(body, 0).applicant;
+    profile.role = None;
+    let org = super::accounts::create_organisation(state, &made[0], profile).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    made[0].org_id = Some(org.id);
     let (applicant, reviewer, publisher) = (&made[0], &made[1], &made[2]);
     let now = Timestamp::now();
     let fail = |c: &str| CheckOutcome { pass: Some(false), comment: c.to_owned() };
