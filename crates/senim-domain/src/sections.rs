@@ -55,7 +55,8 @@ impl Section {
     ];
 
     /// The sections edited on a form page of their own (documents and the declaration have their own pages).
-    pub const FORMS: [Section; 5] = [Section::Applicant, Section::System, Section::Models, Section::Audit, Section::Copyright];
+    pub const FORMS: [Section; 5] =
+        [Section::Applicant, Section::System, Section::Models, Section::Audit, Section::Copyright];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -130,10 +131,8 @@ mod tests {
 
     #[test]
     fn a_section_state_follows_its_own_errors_only() {
-        let errors = vec![
-            FieldError::new("system.name", codes::REQUIRED),
-            FieldError::new("audit.date", codes::DATE_FUTURE),
-        ];
+        let errors =
+            vec![FieldError::new("system.name", codes::REQUIRED), FieldError::new("audit.date", codes::DATE_FUTURE)];
         assert_eq!(Section::System.state(true, &errors), SectionState::InProgress);
         assert_eq!(Section::System.state(false, &errors), SectionState::NotStarted);
         assert_eq!(Section::Audit.state(true, &errors), SectionState::HasErrors);

@@ -25,7 +25,12 @@ struct Row {
 impl TryFrom<Row> for Organisation {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self> {
-        Ok(Organisation { profile: serde_json::from_str(&r.profile)?, id: r.id, bin_iin: r.bin_iin, updated_at: r.updated_at })
+        Ok(Organisation {
+            profile: serde_json::from_str(&r.profile)?,
+            id: r.id,
+            bin_iin: r.bin_iin,
+            updated_at: r.updated_at,
+        })
     }
 }
 

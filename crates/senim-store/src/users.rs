@@ -77,13 +77,7 @@ pub async fn create(tx: &mut Tx<'_>, new: NewUser<'_>) -> Result<User> {
 
 /// A self-registered applicant (or an invited colleague): confirmed only when `confirmed` says the
 /// address was proven (an invitation link was followed).
-pub async fn register(
-    tx: &mut Tx<'_>,
-    new: NewUser<'_>,
-    org_id: &str,
-    lang: &str,
-    confirmed: bool,
-) -> Result<User> {
+pub async fn register(tx: &mut Tx<'_>, new: NewUser<'_>, org_id: &str, lang: &str, confirmed: bool) -> Result<User> {
     insert(tx, new, Some(org_id), lang, confirmed).await
 }
 

@@ -132,7 +132,8 @@ mod completeness {
     #[test]
     fn kazakh_russian_and_english_have_the_same_messages() {
         // Every file of a language: the loader reads them all.
-        let all = |files: [&'static str; 2]| files.into_iter().flat_map(keys).collect::<std::collections::BTreeSet<_>>();
+        let all =
+            |files: [&'static str; 2]| files.into_iter().flat_map(keys).collect::<std::collections::BTreeSet<_>>();
         let kk = all([include_str!("../i18n/kk/main.ftl"), include_str!("../i18n/kk/accounts.ftl")]);
         let ru = all([include_str!("../i18n/ru/main.ftl"), include_str!("../i18n/ru/accounts.ftl")]);
         let en = all([include_str!("../i18n/en/main.ftl"), include_str!("../i18n/en/accounts.ftl")]);
@@ -141,10 +142,13 @@ mod completeness {
         assert_eq!(kk.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&&str>::new());
         for key in &kk {
             // Messages with variables resolve only with their arguments: give every variable used.
-            let args: Vec<(&'static str, String)> = ["number", "name", "round", "mb", "system", "due", "reasons", "link", "org", "email", "kind", "edition", "from", "to"]
-                .iter()
-                .map(|k| (*k, "1".to_owned()))
-                .collect();
+            let args: Vec<(&'static str, String)> = [
+                "number", "name", "round", "mb", "system", "due", "reasons", "link", "org", "email", "kind", "edition",
+                "from", "to",
+            ]
+            .iter()
+            .map(|k| (*k, "1".to_owned()))
+            .collect();
             for lang in Lang::ALL {
                 let text = t_args(lang, key, &args);
                 assert!(text != *key && !text.is_empty(), "{key} does not load in {lang}");

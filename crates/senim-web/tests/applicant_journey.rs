@@ -51,7 +51,11 @@ fn sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         ),
         (
             "audit",
-            vec![("audit.auditor.kk", "«Аудит Про» ЖШС"), ("audit.date", "2026-04-01"), ("audit.conclusions.kk", "Талаптарға сай")],
+            vec![
+                ("audit.auditor.kk", "«Аудит Про» ЖШС"),
+                ("audit.date", "2026-04-01"),
+                ("audit.conclusions.kk", "Талаптарға сай"),
+            ],
         ),
         ("copyright", vec![("copyright.certificate_number", "55555"), ("copyright.certificate_date", "2026-02-02")]),
     ]

@@ -138,6 +138,10 @@ enum Command {
         /// Mark session cookies Secure (behind TLS).
         #[arg(long, env = "SENIM_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The address users reach the site at, for links in e-mails (e.g. https://senim.gov.kz);
+        /// default: http://LISTEN.
+        #[arg(long, env = "SENIM_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         mail: MailArgs,
         #[command(flatten)]
@@ -263,8 +267,9 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { db, listen, demo, secure_cookies, mail, limits } => {
-            serve(db, &listen, demo, secure_cookies, mail, limits).await
+        Command::Serve { db, listen, demo, secure_cookies, public_url, mail, limits } => {
+            let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
+            serve(db, &listen, demo, secure_cookies, public_url, mail, limits).await
         }
         Command::Migrate { db } => {
             let store = db.open().await?;
@@ -295,11 +300,12 @@ async fn serve(
     listen: &str,
     demo: bool,
     secure_cookies: bool,
+    public_url: String,
     mail: MailArgs,
     limits: LimitArgs,
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let mut config = Config { secure_cookies, demo, ..Config::default() };
+    let mut config = Config { secure_cookies, demo, public_url, ..Config::default() };
     mail.apply(&mut config);
     limits.apply(&mut config);
     let state = AppState::load(store.clone(), config).await?;

@@ -32,7 +32,10 @@ pub struct OrganisationView {
     pub updated_at: String,
 }
 
-async fn org_view(state: &AppState, org: senim_store::organisations::Organisation) -> Result<OrganisationView, ApiError> {
+async fn org_view(
+    state: &AppState,
+    org: senim_store::organisations::Organisation,
+) -> Result<OrganisationView, ApiError> {
     let members = senim_store::users::of_org(&state.store, &org.id)
         .await
         .map_err(|_| ApiError::internal())?
@@ -67,12 +70,22 @@ pub async fn put_organisation(
     Ok(Json(org_view(&state, org).await?))
 }
 
-async fn pdf(state: &AppState, user: &senim_store::users::User, id: &str, n: i64, which: RoundPdf, lang: senim_domain::lang::Lang) -> Result<Response, ApiError> {
+async fn pdf(
+    state: &AppState,
+    user: &senim_store::users::User,
+    id: &str,
+    n: i64,
+    which: RoundPdf,
+    lang: senim_domain::lang::Lang,
+) -> Result<Response, ApiError> {
     let app = svc::visible(state, user, id).await?;
     match case::round_pdf(state, &app, n, which, lang).await {
         None => Err(ApiError::not_found().lang(lang)),
         Some(Ok((name, bytes))) => Ok((
-            [(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
             bytes,
         )
             .into_response()),

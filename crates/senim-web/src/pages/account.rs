@@ -13,9 +13,9 @@ use tower_sessions::Session;
 use super::applicant::Field;
 use super::{Ctx, error_page, render, require_user, see_other};
 use crate::AppState;
+use crate::auth::{self, SESSION_STAMP, SESSION_USER};
 use crate::services::{ServiceError, accounts};
 use senim_domain::application::FieldError;
-use crate::auth::{self, SESSION_STAMP, SESSION_USER};
 
 #[derive(Template)]
 #[template(path = "signin.html")]

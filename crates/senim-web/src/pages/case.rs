@@ -46,12 +46,12 @@ pub async fn timeline(p: &Ctx, state: &AppState, app_id: &str) -> Vec<Event> {
                     &[("round", s("round").unwrap_or_default()), ("due", s("due_on").unwrap_or_default())],
                 ),
                 "application.take" => p.t("event-take"),
-                "application.include" => {
-                    p.ta("event-include", "number", &s("registry_number").unwrap_or_default())
-                }
+                "application.include" => p.ta("event-include", "number", &s("registry_number").unwrap_or_default()),
                 "application.notice" => p.ta("event-notice", "round", &s("round").unwrap_or_default()),
                 "application.withdraw" => p.t("event-withdraw"),
-                "attachment.add" => p.ta("event-attach", "kind", &p.t(&format!("kind-{}", s("kind").unwrap_or_default()))),
+                "attachment.add" => {
+                    p.ta("event-attach", "kind", &p.t(&format!("kind-{}", s("kind").unwrap_or_default())))
+                }
                 "attachment.remove" => p.t("event-detach"),
                 "application.published" => p.ta("event-published", "edition", &s("edition").unwrap_or_default()),
                 "application.excluded" => p.ta("event-excluded", "edition", &s("edition").unwrap_or_default()),
@@ -102,7 +102,12 @@ pub fn diffs(p: &Ctx, rounds: &[Round]) -> Vec<RoundDiff> {
                 })
                 .collect();
             let doc = |r: &Round, kind: &str| {
-                r.attachments.iter().filter(|x| x.kind == kind).map(|x| format!("{} ({})", x.filename, &x.sha256[..12])).collect::<Vec<_>>().join(", ")
+                r.attachments
+                    .iter()
+                    .filter(|x| x.kind == kind)
+                    .map(|x| format!("{} ({})", x.filename, &x.sha256[..12]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             for kind in senim_domain::application::AttachmentKind::ALL {
                 let (before, after) = (doc(&w[0], kind.code()), doc(&w[1], kind.code()));
@@ -220,4 +225,3 @@ pub async fn annex1(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(
 pub async fn notice(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(String, i64)>) -> Response {
     pdf_page(p, state, id, n, RoundPdf::Notice).await
 }
-

@@ -131,8 +131,11 @@ async fn page(p: Ctx, state: &AppState, user: &User, view: View) -> Response {
     let shown = view.profile.or_else(|| org.as_ref().map(|o| o.profile.clone())).unwrap_or_default();
     let fields = profile_fields(&p, &shown, org.is_none(), &view.errors);
     let invite_field = Field::new(&p, "email", "email", "off", &view.invite_email, &view.invite_errors);
-    let status =
-        if view.errors.is_empty() && view.invite_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if view.errors.is_empty() && view.invite_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = OrgPage {
         p,
         org,

@@ -257,9 +257,12 @@ pub async fn reset(
 fn invite_form(p: Ctx, token: &str, email: &str, org: &str, name: &str, errors: Vec<FieldError>) -> SimpleForm {
     let mut f = SimpleForm::new(p, "join-title", &format!("/invite/{token}"), "join-button").errors(errors);
     f.lead.push(i18n_join_lead(&f.p, org, email));
-    f.field("name", "text", "name", name)
-        .field("password", "password", "new-password", "")
-        .field("password_confirm", "password", "new-password", "")
+    f.field("name", "text", "name", name).field("password", "password", "new-password", "").field(
+        "password_confirm",
+        "password",
+        "new-password",
+        "",
+    )
 }
 
 fn i18n_join_lead(p: &Ctx, org: &str, email: &str) -> String {

@@ -143,8 +143,7 @@ async fn examine_page(
     let attachments = round.as_ref().map(|r| r.attachments.clone()).unwrap_or_default();
     let values = flatten(round.as_ref().map_or(&app.form, |r| &r.form));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page =
-        ExaminePage {
+    let page = ExaminePage {
         decidable: app.status.awaits_decision(),
         app,
         values,

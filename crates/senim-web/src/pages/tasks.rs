@@ -81,8 +81,7 @@ pub async fn section_page(p: Ctx, State(state): State<AppState>, Path((id, code)
     let errors: Vec<FieldError> =
         app.form.check_draft(today).into_iter().filter(|e| Section::of_field(&e.field) == section).collect();
     let bodies = body_options(&state, &p).await;
-    let page =
-        FormPage { p, id, values: flatten(&app.form), errors, bodies, saved: false, section: Some(section) };
+    let page = FormPage { p, id, values: flatten(&app.form), errors, bodies, saved: false, section: Some(section) };
     render(&page)
 }
 
@@ -157,7 +156,9 @@ pub fn answers(p: &Ctx, form_values: &Values, body_name: &str, app_id: &str) -> 
             answers: vec![],
         })
         .collect();
-    let index = |s: Section| if s == Section::Declaration { 5 } else { Section::FORMS.iter().position(|x| *x == s).unwrap_or(0) };
+    let index = |s: Section| {
+        if s == Section::Declaration { 5 } else { Section::FORMS.iter().position(|x| *x == s).unwrap_or(0) }
+    };
     for (key, value) in form_values {
         let section = Section::of_field(key);
         let (label, lang) = match Lang::ALL.iter().find(|l| key.ends_with(&format!(".{}", l.code()))) {

@@ -136,7 +136,8 @@ pub async fn register(state: &AppState, r: Registration, lang: Lang) -> ServiceR
     };
     let mut tx = state.store.begin().await?;
     let org = organisations::create(&mut tx, &profile).await.map_err(|e| conflict(e, "org_bin_iin", "org.exists"))?;
-    let new = NewUser { email: &r.email, name: r.name.trim(), password_hash: &hash, role: Role::Applicant, body_code: None };
+    let new =
+        NewUser { email: &r.email, name: r.name.trim(), password_hash: &hash, role: Role::Applicant, body_code: None };
     let user = users::register(&mut tx, new, &org.id, lang.code(), false).await.map_err(|e| match e {
         // Registered by someone else a moment ago: same answer as above.
         StoreError::Conflict(_) => ServiceError::Invalid(vec![FieldError::new("email", "email.taken")]),
@@ -308,9 +309,8 @@ pub async fn create_organisation(state: &AppState, user: &User, profile: Applica
         return Err(ServiceError::Invalid(errors));
     }
     let mut tx = state.store.begin().await?;
-    let org = organisations::create(&mut tx, &profile)
-        .await
-        .map_err(|e| conflict(e, "applicant.bin_iin", "org.exists"))?;
+    let org =
+        organisations::create(&mut tx, &profile).await.map_err(|e| conflict(e, "applicant.bin_iin", "org.exists"))?;
     users::set_org(&mut tx, &user.id, &org.id).await?;
     audit::append(&mut tx, &user.id, "organisation.create", &org.id, &json!({"bin_iin": org.bin_iin})).await?;
     tx.commit().await?;
@@ -373,7 +373,8 @@ pub async fn accept_invitation(
     if !email_tokens::consume(&mut tx, &auth::token_digest(token)).await? {
         return Err(ServiceError::NotFound);
     }
-    let new = NewUser { email: &email, name: name.trim(), password_hash: &hash, role: Role::Applicant, body_code: None };
+    let new =
+        NewUser { email: &email, name: name.trim(), password_hash: &hash, role: Role::Applicant, body_code: None };
     let user = users::register(&mut tx, new, &org.id, lang.code(), true)
         .await
         .map_err(|e| conflict(e, "email", "invite.has_account"))?;

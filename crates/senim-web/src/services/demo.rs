@@ -213,7 +213,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
     // The demo applicant files for an organisation, as a self-registered one would.
     let mut profile = sample_form(body, 0).applicant;
     profile.role = None;
-    let org = super::accounts::create_organisation(state, &made[0], profile).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let org =
+        super::accounts::create_organisation(state, &made[0], profile).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     made[0].org_id = Some(org.id);
     let (applicant, reviewer, publisher) = (&made[0], &made[1], &made[2]);
     let now = Timestamp::now();

@@ -199,10 +199,8 @@ impl<T: Deliver> Worker<T> {
             }
             tokio::select! {
                 _ = tokio::time::sleep(poll) => {}
-                _ = stop.wait_for(|s| *s) => {}
-            }
-            if *stop.borrow() {
-                break;
+                // Raised, or the handle is gone (nobody could stop us later): either way, stop.
+                _ = stop.wait_for(|s| *s) => break,
             }
         }
     }
