@@ -344,6 +344,24 @@ dual_tests! {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_polls_the_outbox_and_stops_when_told() {
+    let db = TestDb::sqlite().await;
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let stub = Stub::default();
+    let task = tokio::spawn(Worker::new(db.store.clone(), stub.clone(), from()).run(Duration::from_millis(50), rx));
+    // Queued after the worker started: found by polling.
+    enqueue(&db.store, "aigul@dariger.kz", "Хат", "Мәтін").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pending(&db.store).await > 0 {
+        assert!(Instant::now() < deadline, "the worker did not pick the message up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task).await.expect("stops when told").unwrap();
+    assert_eq!(stub.delivered.lock().unwrap().len(), 1);
+}
+
 #[test]
 fn the_smtp_url_never_shows_its_password() {
     let url = SmtpUrl("smtps://user:secret@mail.example.kz:465".into());
