@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::services::applications::MAX_UPLOAD_BYTES;
 
 /// No inline scripts or styles anywhere: pages work without JavaScript and style from `/static`.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                        frame-ancestors 'none'; base-uri 'none'";
 
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router {

@@ -130,3 +130,5 @@ mail-published-body = "{ $system }" ({ $number }) is published in edition { $edi
 mail-excluded-subject = Excluded from the List: { $system }
 mail-excluded-body = "{ $system }" ({ $number }) has been excluded from the List in edition { $edition }. The edition's change log gives the reason.
 docs-replace-hint = One file of each kind: uploading a file of a kind already attached replaces it. Earlier rounds keep the files they were submitted with.
+col-created = Started
+bin-live-ok = The check digit is correct.

@@ -41,6 +41,18 @@ pub struct ListPage {
     pub body_error: bool,
 }
 
+impl ListPage {
+    pub fn reference(&self, id: &str) -> String {
+        crate::services::documents::reference(id)
+    }
+    pub fn local(&self, rfc3339: &str) -> String {
+        super::case::local_time(rfc3339)
+    }
+    pub fn body_name(&self, code: &str) -> String {
+        self.bodies.iter().find(|b| b.code == code).map_or_else(|| code.to_owned(), |b| b.name.clone())
+    }
+}
+
 pub(super) fn applicant(p: &Ctx) -> Result<senim_store::users::User, Response> {
     let user = require_user(p)?.clone();
     if user.role != Role::Applicant {

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(public::healthz))
         .route("/readyz", get(public::readyz))
         .route("/static/style.css", get(public::stylesheet))
+        .route("/static/bin-check.js", get(public::bin_check_script))
         .route("/lang/{code}", get(public::switch_language))
         .route("/bodies/{code}", get(public::body_list))
         .route("/bodies/{code}/editions/{n}/files/{name}", get(public::download))

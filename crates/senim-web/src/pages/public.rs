@@ -35,6 +35,15 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The one script: live BIN/IIN check-digit feedback (the pages work without it).
+pub async fn bin_check_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/bin-check.js"),
+    )
+        .into_response()
+}
+
 #[derive(Deserialize)]
 pub struct Next {
     next: Option<String>,
