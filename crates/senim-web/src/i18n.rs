@@ -176,13 +176,23 @@ mod completeness {
             "upload.empty",
             "review.fail_needs_comment",
             "attachment.kind",
+            "password.too_short",
+            "password.mismatch",
+            "password.wrong",
+            "org.exists",
+            "email.taken",
+            "invite.has_account",
         ] {
             for lang in Lang::ALL {
                 assert!(has(lang, &format!("err-{}", code.replace('.', "-"))), "{code} in {lang}");
             }
         }
-        let errors =
+        let mut errors =
             senim_domain::application::ApplicationForm::default().check_complete(jiff::civil::date(2026, 1, 1));
+        // The account forms' fields.
+        for field in ["name", "email", "password", "password_confirm", "current_password", "org_bin_iin", "org_name"] {
+            errors.push(senim_domain::application::FieldError::new(field, codes::REQUIRED));
+        }
         for e in errors {
             for lang in Lang::ALL {
                 assert_ne!(field_label(lang, &e.field), e.field, "no label for {} in {lang}", e.field);
