@@ -7,6 +7,8 @@ Writes a sample edition with `cargo run -p senim-publish --example write_sample 
   the CSV's, column widths set, Kazakh letters intact;
 - `frictionless validate` (as `python3 -m frictionless`, so no PATH entry is needed) checks datapackage.json: every CSV against its Table Schema, size and SHA-256;
   an altered CSV and a CSV with a non-date in the date column must both fail;
+- `pdftotext` (poppler) reads every PDF: Annex 2 column titles, the entry's system name, and in the
+  Kazakh PDF every Kazakh-specific letter Ә Ғ Қ Ң Ө Ұ Ү Һ І survives extraction;
 - the Atom feed parses as XML in the Atom namespace; the DCAT JSON-LD lists one distribution per file.
 Prints what it checked; exits non-zero on any problem.
 """
@@ -70,6 +72,15 @@ def check_workbook(path, csv_rows):
     return len(rows) - 1
 
 
+KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ"
+
+
+def pdf_text(path):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True, text=True)
+    check(out.returncode == 0, f"{os.path.basename(path)}: pdftotext reads it ({out.stderr.strip()})")
+    return out.stdout
+
+
 def frictionless(descriptor):
     out = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", descriptor], capture_output=True, text=True)
     try:
@@ -98,6 +109,18 @@ def main():
         check(kk["B2"].value == "Әйгерім: рентгенді талдау", f"Kazakh letters intact: {kk['B2'].value!r}")
         check(kk["G1"].value == "Тізбеге енгізілген күні", f"Kazakh column title: {kk['G1'].value!r}")
         check(kk["J2"].value == "971240001315", f"BIN stays text: {kk['J2'].value!r}")
+
+        pdfs = [f for f in files if f.endswith(".pdf")]
+        check(len(pdfs) == 5, f"five PDFs (1.kk, 1.ru, 2.kk, 2.ru, 2.en): {pdfs}")
+        for name in pdfs:
+            text = pdf_text(os.path.join(out, name))
+            header = read_csv(os.path.join(out, name[:-3] + "csv"))[0]
+            squashed = "".join(text.split())
+            check(all("".join(t.split()) in squashed for t in header[2:4]), f"{name}: Annex 2 column titles")
+        kk_pdf = pdf_text(os.path.join(out, "1.kk.pdf"))
+        missing = [c for c in KAZAKH_LETTERS if c not in kk_pdf]
+        check(not missing, f"1.kk.pdf: Kazakh letters intact in pdftotext output (missing: {missing})")
+        check("Әйгерім" in kk_pdf, "1.kk.pdf: the entry's system name extracts")
 
         report = frictionless(os.path.join(out, "datapackage.json"))
         check(report["valid"], f"frictionless: datapackage.json valid: {error_types(report)}")
@@ -145,7 +168,7 @@ def main():
               f"DCAT: one distribution per artifact ({len(distributions)} of {len(manifest['artifacts'])})")
         check(all("/bodies/health/latest/list." in d["dcat:downloadURL"]["@id"] for d in distributions), "DCAT: latest URLs")
 
-        print(f"checked {len(workbooks)} workbooks ({xlsx_rows} rows) with openpyxl, "
+        print(f"checked {len(workbooks)} workbooks ({xlsx_rows} rows) with openpyxl, {len(pdfs)} PDFs with pdftotext, "
               f"{resources} CSV resources ({csv_rows} rows) with frictionless, "
               f"{len(entries)} feed entries, {len(distributions)} DCAT distributions")
     finally:

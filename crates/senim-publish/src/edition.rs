@@ -67,8 +67,8 @@ pub struct Edition {
     pub signed: SignedManifest,
     /// The entries as published, positions 1..n.
     pub entries: Vec<Annex2Entry>,
-    /// The per-language renderings listed in the manifest: `{n}.{lang}.html`, `{n}.{lang}.csv` and
-    /// `{n}.{lang}.xlsx`. The XLSX bytes are not reproducible across versions of the writer: store them
+    /// The per-language renderings listed in the manifest: `{n}.{lang}.html`, `{n}.{lang}.csv`,
+    /// `{n}.{lang}.xlsx` and `{n}.{lang}.pdf`. The XLSX bytes are not reproducible across versions of the writer: store them
     /// as returned, never re-render them.
     pub artifacts: Vec<Artifact>,
     /// `{n}.json`: manifest, signature and entries. Not listed in the manifest, which it contains.
@@ -86,6 +86,7 @@ pub fn build(input: EditionInput) -> Edition {
     }
     let leaves: Vec<Hash> = entries.iter().map(entry_leaf).collect();
     let published_at = kazakhstan_time(input.published_at);
+    let published_on = kazakhstan_date(input.published_at);
 
     let mut artifacts = Vec::new();
     for lang in render::languages_of(&entries) {
@@ -103,6 +104,11 @@ pub fn build(input: EditionInput) -> Edition {
             name: format!("{n}.{lang}.xlsx"),
             media_type: XLSX_MEDIA_TYPE.to_owned(),
             bytes: render::xlsx(&entries, &input.body, n, input.published_at, lang),
+        });
+        artifacts.push(Artifact {
+            name: format!("{n}.{lang}.pdf"),
+            media_type: render::PDF_MEDIA_TYPE.to_owned(),
+            bytes: render::pdf(&entries, &input.body, n, published_on, lang),
         });
     }
 
@@ -161,6 +167,11 @@ pub fn proof(edition_entries: &[Annex2Entry], registry_number: &str) -> Option<I
 /// Kazakhstan's offset from UTC. The whole country has kept UTC+5 since 1 March 2024; a fixed offset
 /// rather than a tz database keeps published bytes independent of the host's tzdata.
 const KAZAKHSTAN_HOURS: i8 = 5;
+
+/// The Kazakhstan calendar date of a timestamp.
+pub fn kazakhstan_date(at: Timestamp) -> jiff::civil::Date {
+    at.to_zoned(TimeZone::fixed(Offset::constant(KAZAKHSTAN_HOURS))).date()
+}
 
 /// A timestamp as Kazakhstan time to the second, `2026-06-05T10:12:03+05:00`.
 pub fn kazakhstan_time(at: Timestamp) -> String {

@@ -10,7 +10,7 @@
 //! | Merkle tree over the entries, inclusion proofs (RFC 9162 §2.1) | [`merkle`] |
 //! | signing keys and the public key list | [`keys`] |
 //! | manifest, signature, edition JSON, proof objects | [`manifest`] |
-//! | Annex 2 as CSV, HTML and XLSX per language | [`render`] |
+//! | Annex 2 as CSV, HTML, XLSX and PDF per language | [`render`] |
 //! | building and signing an edition | [`edition`] |
 //! | checking editions, files, proofs and the chain | [`verify`] |
 //! | Atom feed, Data Package and DCAT descriptors for open-data harvesters | [`opendata`] |

@@ -37,7 +37,10 @@ fn the_manifest_says_what_the_format_says() {
     assert_eq!(positions, [1, 2, 3]);
     // Not every entry has an English name, so there is no English rendering.
     let names: Vec<&str> = m.artifacts.iter().map(|a| a.name.as_str()).collect();
-    assert_eq!(names, ["1.kk.html", "1.kk.csv", "1.kk.xlsx", "1.ru.html", "1.ru.csv", "1.ru.xlsx"]);
+    assert_eq!(
+        names,
+        ["1.kk.html", "1.kk.csv", "1.kk.xlsx", "1.kk.pdf", "1.ru.html", "1.ru.csv", "1.ru.xlsx", "1.ru.pdf"]
+    );
     assert_eq!(edition.edition_json.name, "1.json");
     assert_eq!(edition.edition_json.media_type, "application/json");
     for (artifact, reference) in edition.artifacts.iter().zip(&m.artifacts) {
@@ -66,12 +69,15 @@ fn english_is_rendered_when_every_entry_has_it() {
             "4.kk.html",
             "4.kk.csv",
             "4.kk.xlsx",
+            "4.kk.pdf",
             "4.ru.html",
             "4.ru.csv",
             "4.ru.xlsx",
+            "4.ru.pdf",
             "4.en.html",
             "4.en.csv",
-            "4.en.xlsx"
+            "4.en.xlsx",
+            "4.en.pdf"
         ]
     );
     assert_eq!(render::languages_of(&[]), [Lang::Kk, Lang::Ru]);

@@ -1,5 +1,5 @@
-//! Human-readable renderings of an edition: the Annex 2 table as CSV, as an HTML page and as an XLSX
-//! workbook.
+//! Human-readable renderings of an edition: the Annex 2 table as CSV, as an HTML page, as an XLSX
+//! workbook and as a PDF document.
 //!
 //! Rules §7 requires the List to be viewable and downloadable in the form of Annex 2, so the
 //! renderings carry the eight Annex 2 columns in the Rules' order with their titles in the artifact's
@@ -12,10 +12,12 @@
 
 mod csv_artifact;
 mod html_artifact;
+mod pdf_artifact;
 mod xlsx_artifact;
 
 pub use csv_artifact::csv;
 pub use html_artifact::html;
+pub use pdf_artifact::{PDF_MEDIA_TYPE, pdf};
 pub use xlsx_artifact::xlsx;
 
 use senim_domain::annex2::Annex2Entry;
