@@ -129,7 +129,7 @@ dual_tests! {
         assert!(html.contains("value=\"971240001316\""), "the wrong BIN is kept");
         assert!(html.contains("value=\"31.02.2026\""), "the unparsable date is kept");
         assert!(html.contains("Менің &#60;жүйем&#62;"), "text kept and escaped");
-        assert!(html.contains("aria-describedby=\"applicant-bin_iin-error\""));
+        assert!(html.contains("aria-describedby=\"applicant-bin_iin-error "), "the error is announced with the field");
         // The parsable part was saved.
         let again = app.get(&format!("/applications/{id}/edit"), Some(&a)).await.text();
         assert!(again.contains("Менің &#60;жүйем&#62;"));
