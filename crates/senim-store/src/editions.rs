@@ -113,3 +113,25 @@ pub async fn artifact(store: &Store, body_code: &str, edition: i64, name: &str) 
     .fetch_optional(p)
     .await)?)
 }
+
+/// An edition without its entries: enough for history pages and feeds.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EditionSummary {
+    pub body_code: String,
+    pub number: i64,
+    pub published_at: String,
+    pub manifest_sha256: String,
+    /// `{"manifest", "signature"}` exactly as served.
+    pub signed_manifest: String,
+}
+
+/// Every edition of every body (or of `body_code` only), newest publication first.
+pub async fn summaries(store: &Store, body_code: Option<&str>) -> Result<Vec<EditionSummary>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT body_code, number, published_at, manifest_sha256, signed_manifest FROM editions \
+         WHERE $1 IS NULL OR body_code = $1 ORDER BY published_at DESC, body_code, number DESC",
+    )
+    .bind(body_code)
+    .fetch_all(p)
+    .await)?)
+}

@@ -22,6 +22,8 @@ pub mod admin;
 pub mod applicant;
 pub mod case;
 pub mod form;
+pub mod list;
+pub mod opendata;
 pub mod organisation;
 pub mod public;
 pub mod signup;
@@ -36,8 +38,13 @@ pub fn router() -> Router<AppState> {
         .route("/static/style.css", get(public::stylesheet))
         .route("/static/bin-check.js", get(public::bin_check_script))
         .route("/lang/{code}", get(public::switch_language))
-        .route("/bodies/{code}", get(public::body_list))
+        .route("/bodies/{code}", get(list::body_list))
         .route("/bodies/{code}/editions/{n}/files/{name}", get(public::download))
+        .route("/bodies/{code}/latest/{file}", get(opendata::latest))
+        .route("/bodies/{code}/feed.atom", get(opendata::body_feed))
+        .route("/bodies/{code}/datapackage.json", get(opendata::datapackage))
+        .route("/bodies/{code}/dcat.jsonld", get(opendata::dcat))
+        .route("/feed.atom", get(opendata::site_feed))
         .route("/signin", get(account::signin_page).post(account::signin))
         .route("/signout", post(account::signout))
         .route("/account", get(account::account_page))

@@ -1,12 +1,10 @@
-//! Public pages: the bodies, each body's List (Annex 2 columns), downloads; health checks.
+//! Public pages: the bodies, downloads; health checks. Each body's List is in [`super::list`].
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
-use senim_publish::render::column_titles;
 use senim_store::{bodies, editions};
 use serde::Deserialize;
 
@@ -105,78 +103,6 @@ pub async fn home(p: Ctx, State(state): State<AppState>) -> Response {
         })
         .collect();
     render(&Home { p, bodies: rows })
-}
-
-pub struct Row {
-    pub cells: Vec<String>,
-    pub registry_number: String,
-}
-
-pub struct FileLink {
-    pub name: String,
-    pub label: String,
-}
-
-#[derive(Template)]
-#[template(path = "body_list.html")]
-pub struct BodyList {
-    pub p: Ctx,
-    pub code: String,
-    pub name: String,
-    pub edition: Option<i64>,
-    pub published_at: String,
-    pub titles: Vec<String>,
-    pub rows: Vec<Row>,
-    pub files: Vec<FileLink>,
-}
-
-/// Rules §7: the body's List, viewable (Annex 2 columns) and downloadable.
-pub async fn body_list(p: Ctx, State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
-        return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
-    };
-    let latest = match editions::latest(&state.store, &code).await {
-        Ok(l) => l,
-        Err(_) => return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal"),
-    };
-    let entries: Vec<Annex2Entry> =
-        latest.as_ref().and_then(|e| serde_json::from_str(&e.entries).ok()).unwrap_or_default();
-    let lang = p.lang;
-    let rows = entries
-        .iter()
-        .map(|e| Row {
-            registry_number: e.registry_number.clone(),
-            cells: vec![
-                e.position.to_string(),
-                e.system_name.best(lang).to_owned(),
-                e.owner.best(lang).to_owned(),
-                e.area.best(lang).to_owned(),
-                e.functionality.best(lang).to_owned(),
-                format!("{}, {}, {}", e.audit.auditor.best(lang), e.audit.date, e.audit.conclusions.best(lang)),
-                e.included_on.to_string(),
-                e.body.name.best(lang).to_owned(),
-            ],
-        })
-        .collect();
-    let mut files = Vec::new();
-    if let Some(e) = &latest
-        && let Ok(arts) = editions::artifacts(&state.store, &code, e.number).await
-    {
-        for a in arts {
-            let label = p.ta("download-file", "name", &a.name);
-            files.push(FileLink { name: a.name, label });
-        }
-    }
-    render(&BodyList {
-        titles: column_titles(lang).iter().map(|s| (*s).to_owned()).collect(),
-        code,
-        name: p.text(&body.name),
-        edition: latest.as_ref().map(|e| e.number),
-        published_at: latest.as_ref().map(|e| e.published_at.clone()).unwrap_or_default(),
-        rows,
-        files,
-        p,
-    })
 }
 
 /// The same stored bytes as the API serves, at a page-friendly address.

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod applications;
 pub mod demo;
 pub mod documents;
+pub mod lists;
 pub mod mailer;
 pub mod notify;
 pub mod publication;

@@ -1,0 +1,13 @@
+list-next-update = Next update
+list-next-update-due = the next edition is due by { $date }.
+list-next-update-pending = changes are waiting for the next edition.
+list-next-update-none = no change pending.
+list-open-data = Open data
+list-open-data-lead = These links always give the current edition of the List.
+list-edition-json = The edition as JSON (with its signed manifest)
+list-datapackage = Data Package descriptor (datapackage.json)
+list-dcat = DCAT descriptor (JSON-LD)
+list-feed = Atom feed of new editions
+list-license = The List is published under the licence
+feed-editions = editions
+feed-summary = { $entries } entries: { $added } added, { $amended } amended, { $excluded } excluded.

@@ -1,0 +1,13 @@
+list-next-update = Келесі жаңарту
+list-next-update-due = келесі басылым { $date } күнінен кешіктірілмей жарияланады.
+list-next-update-pending = келесі басылымды күтетін өзгерістер бар.
+list-next-update-none = күтілетін өзгеріс жоқ.
+list-open-data = Ашық деректер
+list-open-data-lead = Бұл сілтемелер әрқашан тізбенің қолданыстағы басылымын береді.
+list-edition-json = Басылымның JSON файлы (қол қойылған манифестімен)
+list-datapackage = Data Package сипаттамасы (datapackage.json)
+list-dcat = DCAT сипаттамасы (JSON-LD)
+list-feed = Жаңа басылымдардың Atom арнасы
+list-license = Тізбе мына лицензия бойынша жарияланады:
+feed-editions = басылымдар
+feed-summary = { $entries } жазба: { $added } қосылды, { $amended } өзгертілді, { $excluded } алынып тасталды.

@@ -1,0 +1,13 @@
+list-next-update = Следующее обновление
+list-next-update-due = следующая редакция будет опубликована не позднее { $date }.
+list-next-update-pending = есть изменения, ожидающие следующей редакции.
+list-next-update-none = ожидающих изменений нет.
+list-open-data = Открытые данные
+list-open-data-lead = Эти ссылки всегда ведут на действующую редакцию перечня.
+list-edition-json = JSON-файл редакции (с подписанным манифестом)
+list-datapackage = Описание Data Package (datapackage.json)
+list-dcat = Описание DCAT (JSON-LD)
+list-feed = Atom-лента новых редакций
+list-license = Перечень публикуется по лицензии
+feed-editions = редакции
+feed-summary = Записей: { $entries }; добавлено: { $added }, изменено: { $amended }, исключено: { $excluded }.

@@ -1,0 +1,197 @@
+//! The public side of the Lists: stable "latest" files, feeds and open-data descriptors, the declared
+//! next update, entry pages, edition history and diffs, search and Kazakh sorting — on both databases,
+//! and never a byte of personal data.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use senim_domain::role::Role;
+use senim_store::dual_tests;
+use serde_json::json;
+
+/// A published health List and the tokens to change it.
+struct Health {
+    app: TestApp,
+    applicant: String,
+    reviewer: String,
+    publisher: String,
+}
+
+impl Health {
+    async fn new(db: senim_store::testing::TestDb) -> Health {
+        let app = TestApp::new(db).await;
+        let applicant = app.user("a@example.kz", Role::Applicant, None).await;
+        let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
+        let publisher = app.user("p@health.kz", Role::Publisher, Some("health")).await;
+        Health { app, applicant, reviewer, publisher }
+    }
+
+    /// Applies with `form`, includes it and returns the registry number (not yet published).
+    async fn include(&self, form: serde_json::Value) -> String {
+        let app = &self.app;
+        let r = app.api("POST", "/api/v1/applications", Some(&self.applicant), Some(form)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        for kind in ["audit_report", "copyright_certificate"] {
+            let path = format!("/api/v1/applications/{id}/attachments");
+            let r = app.upload(&path, Auth::Token(&self.applicant), kind, "d.pdf", &pdf(kind)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&self.applicant), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let pass =
+            json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true}, "audit": {"pass": true}}});
+        let r = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&self.reviewer), Some(pass)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        r.json()["registry_number"].as_str().unwrap().to_owned()
+    }
+
+    async fn publish(&self) -> u32 {
+        let r = self.app.api("POST", "/api/v1/bodies/health/editions", Some(&self.publisher), None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        r.json()["manifest"]["edition"].as_u64().unwrap() as u32
+    }
+
+    async fn exclude(&self, number: &str, reason: &str) {
+        let path = format!("/api/v1/bodies/health/entries/{number}/exclude");
+        let r = self.app.api("POST", &path, Some(&self.publisher), Some(json!({"reason": {"kk": reason}}))).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    }
+
+    async fn page(&self, path: &str) -> String {
+        let r = self.app.get(path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+        let text = r.text();
+        assert_no_personal_data(path, &text);
+        text
+    }
+}
+
+fn assert_no_personal_data(path: &str, text: &str) {
+    for private in PRIVATE {
+        assert!(!text.contains(private), "{path} leaks {private}");
+    }
+}
+
+fn header<'a>(r: &'a Reply, name: &str) -> &'a str {
+    r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+dual_tests! {
+    async fn latest_files_are_the_current_editions_bytes_with_a_short_cache(db: TestDb) {
+        let h = Health::new(db).await;
+        h.include(complete_form("Рентген талдаушы")).await;
+        assert_eq!(h.publish().await, 1);
+        let app = &h.app;
+        for (latest, fixed) in [
+            ("list.kk.csv", "1.kk.csv"), ("list.ru.html", "1.ru.html"), ("list.kk.xlsx", "1.kk.xlsx"),
+            ("list.ru.pdf", "1.ru.pdf"), ("list.kk.json", "1.json"),
+        ] {
+            let r = app.get(&format!("/bodies/health/latest/{latest}"), None).await;
+            assert_eq!(r.status, StatusCode::OK, "{latest}");
+            let f = app.get(&format!("/api/v1/bodies/health/editions/1/files/{fixed}"), None).await;
+            assert_eq!(r.body, f.body, "{latest} is {fixed}");
+            assert_eq!(header(&r, "cache-control"), "public, max-age=300");
+            assert_eq!(header(&r, "content-location"), format!("/bodies/health/editions/1/files/{fixed}"));
+            assert_eq!(header(&r, "etag"), header(&f, "etag"));
+        }
+        assert!(app.get("/bodies/health/latest/list.kk.pdf", None).await.body.starts_with(b"%PDF-"));
+        // No English texts, so no English files; unknown formats and bodies are 404.
+        for missing in ["/bodies/health/latest/list.en.csv", "/bodies/health/latest/list.kk.exe", "/bodies/nope/latest/list.kk.csv",
+                        "/bodies/finance/latest/list.kk.csv", "/bodies/finance/datapackage.json"] {
+            assert_eq!(app.get(missing, None).await.status, StatusCode::NOT_FOUND, "{missing}");
+        }
+
+        // A new edition moves "latest" on.
+        h.include(complete_form("Екінші жүйе")).await;
+        assert_eq!(h.publish().await, 2);
+        let r = app.get("/bodies/health/latest/list.kk.csv", None).await;
+        assert!(r.text().contains("Екінші жүйе"));
+        assert_eq!(header(&r, "content-location"), "/bodies/health/editions/2/files/2.kk.csv");
+    }
+
+    async fn feeds_and_descriptors_describe_the_published_editions(db: TestDb) {
+        let h = Health::new(db).await;
+        h.include(complete_form("Рентген талдаушы")).await;
+        h.publish().await;
+        h.include(complete_form("Екінші жүйе")).await;
+        h.publish().await;
+        let app = &h.app;
+
+        let r = app.get("/bodies/health/feed.atom", None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(header(&r, "content-type"), "application/atom+xml; charset=utf-8");
+        let feed = r.text();
+        assert_no_personal_data("feed", &feed);
+        assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+        assert_eq!(feed.matches("<entry>").count(), 2);
+        assert!(feed.contains("/api/v1/bodies/health/editions/2/manifest</id>"));
+        // Newest first, in the reader's language.
+        assert!(feed.find("editions/2/manifest").unwrap() < feed.find("editions/1/manifest").unwrap());
+        assert!(feed.contains("1 қосылды"), "{feed}");
+        let en = app.get("/bodies/health/feed.atom?lang=en", None).await.text();
+        assert!(en.contains("1 added"), "{en}");
+        let all = app.get("/feed.atom", None).await.text();
+        assert_eq!(all.matches("<entry>").count(), 2);
+        assert!(all.contains("<category term=\"health\""));
+        assert_eq!(app.get("/bodies/nope/feed.atom", None).await.status, StatusCode::NOT_FOUND);
+        // A body without editions has a valid, empty feed.
+        let empty = app.get("/bodies/finance/feed.atom", None).await;
+        assert_eq!(empty.status, StatusCode::OK);
+        assert_eq!(empty.text().matches("<entry>").count(), 0);
+
+        let r = app.get("/bodies/health/datapackage.json", None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_no_personal_data("datapackage", &r.text());
+        let package = r.json();
+        assert_eq!(package["licenses"][0]["name"], "CC-BY-4.0");
+        let resources = package["resources"].as_array().unwrap();
+        assert_eq!(resources.len(), 2, "kk and ru CSV");
+        let path = resources[0]["path"].as_str().unwrap();
+        assert!(path.starts_with("http://") && path.ends_with("/api/v1/bodies/health/editions/2/files/2.kk.csv"), "{path}");
+        let csv = app.get("/api/v1/bodies/health/editions/2/files/2.kk.csv", None).await;
+        assert_eq!(resources[0]["bytes"], csv.body.len());
+
+        let r = app.get("/bodies/health/dcat.jsonld", None).await;
+        assert_eq!(header(&r, "content-type"), "application/ld+json");
+        let dcat = r.json();
+        assert_eq!(dcat["dct:license"]["@id"], "https://creativecommons.org/licenses/by/4.0/");
+        let urls: Vec<&str> = dcat["dcat:distribution"].as_array().unwrap().iter().map(|d| d["dcat:downloadURL"]["@id"].as_str().unwrap()).collect();
+        assert!(urls.iter().any(|u| u.ends_with("/bodies/health/latest/list.kk.pdf")), "{urls:?}");
+        // Every distribution URL is served.
+        for url in urls {
+            let path = &url[url.find("/bodies/").unwrap()..];
+            assert_eq!(app.get(path, None).await.status, StatusCode::OK, "{path}");
+        }
+    }
+
+    async fn the_list_page_links_open_data_and_declares_the_next_update(db: TestDb) {
+        let h = Health::new(db).await;
+        let html = h.page("/bodies/health").await;
+        assert!(html.contains("күтілетін өзгеріс жоқ"), "nothing pending before any inclusion");
+        assert!(html.contains(r#"<link rel="alternate" type="application/atom+xml" href="/bodies/health/feed.atom""#));
+
+        let number = h.include(complete_form("Рентген талдаушы")).await;
+        let pending = h.app.api("GET", "/api/v1/bodies/health/pending", Some(&h.publisher), None).await.json();
+        let due = pending[0]["publication_due_on"].as_str().unwrap().to_owned();
+        let html = h.page("/bodies/health").await;
+        assert!(html.contains(&format!("келесі басылым {due} күнінен кешіктірілмей")), "due date declared");
+        let ru = h.page("/bodies/health?lang=ru").await;
+        assert!(ru.contains(&format!("не позднее {due}")));
+
+        h.publish().await;
+        let html = h.page("/bodies/health").await;
+        assert!(html.contains("күтілетін өзгеріс жоқ"));
+        for link in ["/bodies/health/latest/list.kk.pdf", "/bodies/health/latest/list.ru.csv", "/bodies/health/datapackage.json",
+                     "/bodies/health/dcat.jsonld", "/bodies/health/feed.atom", "/bodies/health/editions/1/files/1.kk.pdf",
+                     &format!("/bodies/health/entries/{number}")] {
+            assert!(html.contains(&format!("href=\"{link}\"")), "no link to {link}");
+        }
+        assert!(!html.contains("list.en."), "no English files to link");
+
+        h.exclude(&number, "Иесінің өтініші").await;
+        let html = h.page("/bodies/health").await;
+        assert!(html.contains("келесі басылымды күтетін өзгерістер бар"), "an exclusion has no deadline");
+    }
+}
