@@ -16,10 +16,14 @@ pub enum Role {
     BodyAdmin,
     /// Runs the system: bodies, calendar, keys, all staff.
     Admin,
+    /// Reads across all bodies (queues, examination pages, dashboards) for oversight; never decides,
+    /// takes, assigns, publishes or edits anything.
+    Observer,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Self::Applicant, Self::Reviewer, Self::Publisher, Self::BodyAdmin, Self::Admin];
+    pub const ALL: [Role; 6] =
+        [Self::Applicant, Self::Reviewer, Self::Publisher, Self::BodyAdmin, Self::Admin, Self::Observer];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -28,6 +32,7 @@ impl Role {
             Self::Publisher => "publisher",
             Self::BodyAdmin => "body_admin",
             Self::Admin => "admin",
+            Self::Observer => "observer",
         }
     }
 
@@ -38,6 +43,12 @@ impl Role {
     /// The three body roles work for exactly one sectoral state body.
     pub fn needs_body(self) -> bool {
         matches!(self, Self::Reviewer | Self::Publisher | Self::BodyAdmin)
+    }
+
+    /// Everyone but the applicant works for the state: staff sign in with a second factor when the
+    /// administrator requires it.
+    pub fn is_staff(self) -> bool {
+        self != Self::Applicant
     }
 }
 

@@ -24,7 +24,9 @@ pub mod entries;
 pub mod keys;
 pub mod organisations;
 pub mod outbox;
+pub mod second_factor;
 pub mod sessions;
+pub mod staff;
 pub mod testing;
 pub mod users;
 

@@ -87,3 +87,21 @@ impl ExpiredDeletion for DbSessionStore {
         Ok(())
     }
 }
+
+/// Ends every web session of a user (an account disabled): the session record is tower-sessions'
+/// JSON, whose data map holds `"user_id":"<id>"` (see `senim_web::auth::SESSION_USER`).
+pub async fn delete_for_user(store: &Store, user_id: &str) -> crate::Result<u64> {
+    let pattern = format!("%\"user_id\":\"{user_id}\"%");
+    Ok(match &store.db {
+        crate::Db::Sqlite(p) => sqlx::query("DELETE FROM sessions WHERE CAST(data AS TEXT) LIKE $1")
+            .bind(&pattern)
+            .execute(p)
+            .await?
+            .rows_affected(),
+        crate::Db::Postgres(p) => sqlx::query("DELETE FROM sessions WHERE convert_from(data, 'UTF8') LIKE $1")
+            .bind(&pattern)
+            .execute(p)
+            .await?
+            .rows_affected(),
+    })
+}

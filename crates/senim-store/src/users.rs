@@ -200,3 +200,36 @@ pub async fn by_token(store: &Store, token_sha256: &str) -> Result<Option<User>>
         on_pool!(store, p => sqlx::query_as(sql).bind(token_sha256).bind(false).fetch_optional(p).await)?;
     row.map(User::try_from).transpose()
 }
+
+/// Every staff account of a body, disabled ones included (the body administrator's staff page).
+pub async fn of_body(store: &Store, body_code: &str) -> Result<Vec<User>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE body_code = $1 ORDER BY name, email"));
+    let rows: Vec<Row> = on_pool!(store, p => sqlx::query_as(sql).bind(body_code).fetch_all(p).await)?;
+    rows.into_iter().map(User::try_from).collect()
+}
+
+/// Disables or enables an account. A disabled account cannot sign in, and its tokens stop working.
+pub async fn set_disabled(tx: &mut Tx<'_>, user_id: &str, disabled: bool) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(disabled).bind(user_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_role(tx: &mut Tx<'_>, user_id: &str, role: Role) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(role.code()).bind(user_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Revokes every live API token of a user (when the account is disabled: enabling it again does not
+/// bring old tokens back).
+pub async fn revoke_tokens(tx: &mut Tx<'_>, user_id: &str) -> Result<u64> {
+    Ok(on_tx!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(crate::now_rfc3339()).bind(user_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?)
+}

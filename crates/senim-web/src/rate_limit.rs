@@ -2,7 +2,8 @@
 //! password resets, filling the disk with uploads, and hammering the API with writes.
 //!
 //! Settings (read by `senim serve`; requests per minute, `0` turns a limit off):
-//! - `SENIM_RATE_SIGNIN` — `POST /signin` per client IP (default 10);
+//! - `SENIM_RATE_SIGNIN` — `POST /signin` and `POST /signin/code` (the second factor) per client IP
+//!   (default 10);
 //! - `SENIM_RATE_SIGNIN_EMAIL` — `POST /signin` per e-mail address tried (default 10);
 //! - `SENIM_RATE_ACCOUNT` — `POST /register`, `POST /password/forgot` and `POST /confirm/resend` (each
 //!   sends an e-mail) per client IP (default 5);
@@ -159,7 +160,8 @@ fn classes(method: &Method, path: &str, headers: &HeaderMap) -> Vec<Class> {
     }
     if *method == Method::POST {
         match path {
-            "/signin" => out.push(Class::SignIn),
+            // The second step (the TOTP or recovery code) counts with the password step.
+            "/signin" | "/signin/code" => out.push(Class::SignIn),
             "/register" | "/password/forgot" | "/confirm/resend" => out.push(Class::Account),
             _ => {}
         }
@@ -393,6 +395,7 @@ mod tests {
         bearer.insert(header::AUTHORIZATION, "Bearer abc".parse().unwrap());
         assert_eq!(classes(&Method::POST, "/signin", &h), vec![Class::SignIn]);
         assert_eq!(classes(&Method::GET, "/signin", &h), vec![]);
+        assert_eq!(classes(&Method::POST, "/signin/code", &h), vec![Class::SignIn]);
         assert_eq!(classes(&Method::POST, "/register", &h), vec![Class::Account]);
         assert_eq!(classes(&Method::POST, "/password/forgot", &h), vec![Class::Account]);
         assert_eq!(classes(&Method::POST, "/applications/x1/attachments", &h), vec![Class::Upload]);

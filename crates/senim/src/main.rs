@@ -44,6 +44,16 @@ struct DbArgs {
     database_url: Option<String>,
 }
 
+/// A one-line progress bar on standard error: `stage [#####.....] done/total`.
+fn progress_bar(done: usize, total: usize, stage: &str) {
+    use std::io::Write;
+    let width = 30;
+    let filled = if total == 0 { 0 } else { done * width / total };
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "\r{stage:<12} [{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(width - filled));
+    let _ = err.flush();
+}
+
 impl DbArgs {
     async fn open(&self) -> anyhow::Result<Store> {
         let url = match &self.database_url {
@@ -147,6 +157,18 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// Fill a body's List with N realistic included applications and publish an edition (for
+    /// benchmarks and demos of scale).
+    Seed {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The body, e.g. `health`.
+        #[arg(long)]
+        body: String,
+        /// How many entries to add.
+        #[arg(long)]
+        entries: usize,
+    },
     /// Create or update the database schema.
     Migrate {
         #[command(flatten)]
@@ -180,7 +202,7 @@ enum AdminCommand {
         db: DbArgs,
         #[arg(long)]
         email: String,
-        /// applicant, reviewer, publisher, body_admin or admin.
+        /// applicant, reviewer, publisher, body_admin, admin or observer.
         #[arg(long)]
         role: String,
         /// The body's code; required for reviewer, publisher and body_admin.
@@ -270,6 +292,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { db, listen, demo, secure_cookies, public_url, mail, limits } => {
             let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
             serve(db, &listen, demo, secure_cookies, public_url, mail, limits).await
+        }
+        Command::Seed { db, body, entries } => {
+            let store = db.open().await?;
+            let state = AppState::load(store.clone(), Config::default()).await?;
+            let started = std::time::Instant::now();
+            let edition = senim_web::services::seed::seed(&state, &body, entries, &progress_bar).await?;
+            eprintln!();
+            println!(
+                "{entries} entries added to {body}; edition {edition} published in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {
             let store = db.open().await?;

@@ -132,3 +132,18 @@ fn an_administrator_overrides_a_year_and_deadlines_follow() {
     std::fs::write(&file, "year = 2026\nnot valid").unwrap();
     assert!(!senim(&dir, &["calendar", "set", "--file", file.to_str().unwrap()], None).status.success());
 }
+
+#[test]
+fn seed_fills_a_list_and_publishes_an_edition_with_progress() {
+    let dir = TempDir::new("senim-cli");
+    let o = senim(&dir, &["seed", "--body", "health", "--entries", "40"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(last_line(&o).starts_with("40 entries added to health; edition 1 published"), "{}", last_line(&o));
+    let progress = String::from_utf8_lossy(&o.stderr);
+    assert!(progress.contains("40/40"), "a progress bar: {progress}");
+    // Seeding again adds to the List: the next edition holds both.
+    let o = senim(&dir, &["seed", "--body", "health", "--entries", "10"], None);
+    assert!(last_line(&o).starts_with("10 entries added to health; edition 2 published"), "{}", last_line(&o));
+    let o = senim(&dir, &["seed", "--body", "atlantis", "--entries", "1"], None);
+    assert!(!o.status.success(), "an unknown body is an error");
+}

@@ -22,6 +22,7 @@ pub mod account;
 pub mod applicant;
 pub mod public;
 pub mod staff;
+pub mod staff_admin;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -65,9 +66,12 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::queue))
         .routes(routes!(staff::review))
         .routes(routes!(staff::take))
+        .routes(routes!(staff::assign))
         .routes(routes!(staff::exclude))
         .routes(routes!(staff::pending))
         .routes(routes!(staff::publish))
+        .routes(routes!(staff_admin::list, staff_admin::create))
+        .routes(routes!(staff_admin::change))
 }
 
 /// The OpenAPI document, as served.

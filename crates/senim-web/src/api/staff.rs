@@ -1,7 +1,7 @@
 //! The body's calls: the review queue and decisions (Rules §6–§8), pending entries and editions (§7).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -18,6 +18,9 @@ use crate::services::{publication, review};
 #[derive(Serialize, ToSchema)]
 pub struct QueueEntry {
     pub id: String,
+    /// The application's reference as applicants and staff quote it (`SNM-…`).
+    pub reference: String,
+    pub body: String,
     pub status: String,
     pub round: i64,
     #[schema(value_type = Object)]
@@ -27,34 +30,67 @@ pub struct QueueEntry {
     pub due_on: String,
     /// Working days from today to the due date; negative when overdue.
     pub working_days_left: Option<i32>,
+    /// The reviewer the case is assigned to (user id and name), if any.
+    pub assignee: Option<String>,
+    pub assignee_name: Option<String>,
 }
 
-/// The caller's body's applications awaiting a decision, oldest due first.
+/// Applications awaiting a decision, oldest due first: the caller's body's for its reviewers and body
+/// administrator, every body's for an observer. Filters: `status` (`submitted`, `under_review`),
+/// `round` (`first`, `resubmission`), `mine=yes` (assigned to the caller), `body` (observers).
 #[utoipa::path(get, path = "/api/v1/review/queue", tag = "reviewer", security(("bearer" = [])),
+    params(("status" = Option<String>, Query), ("round" = Option<String>, Query), ("mine" = Option<String>, Query),
+        ("body" = Option<String>, Query)),
     responses((status = 200, body = [QueueEntry]), (status = 401), (status = 403)))]
 pub async fn queue(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ApiLang(lang): ApiLang,
+    Query(q): Query<crate::pages::staff::QueueQuery>,
 ) -> Result<Json<Vec<QueueEntry>>, ApiError> {
-    let items = review::queue(&state, &user).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    let items = review::staff_queue(&state, &user, q.filter(&user)).await.map_err(|e| ApiError::from(e).lang(lang))?;
     let today = kz_date(Timestamp::now());
     let calendar = state.calendar();
     Ok(Json(
         items
             .into_iter()
-            .map(|i| QueueEntry {
-                id: i.application.id.clone(),
-                status: i.application.status.code().to_owned(),
-                round: i.round,
-                system_name: i.application.form.system.name.clone(),
-                applicant: i.application.form.applicant.name.clone(),
-                received_on: i.received_on.to_string(),
-                due_on: i.due_on.to_string(),
-                working_days_left: calendar.working_days_left(today, i.due_on).ok(),
+            .map(|s| QueueEntry {
+                id: s.item.application.id.clone(),
+                reference: crate::services::documents::reference(&s.item.application.id),
+                body: s.item.application.body_code.clone(),
+                status: s.item.application.status.code().to_owned(),
+                round: s.item.round,
+                system_name: s.item.application.form.system.name.clone(),
+                applicant: s.item.application.form.applicant.name.clone(),
+                received_on: s.item.received_on.to_string(),
+                due_on: s.item.due_on.to_string(),
+                working_days_left: calendar.working_days_left(today, s.item.due_on).ok(),
+                assignee: s.assignee_id,
+                assignee_name: s.assignee_name,
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignRequest {
+    /// A reviewer of the body (user id), or null to unassign.
+    pub assignee: Option<String>,
+}
+
+/// The body administrator assigns a case awaiting a decision to a reviewer of the body.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/assign", tag = "body administrator", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = AssignRequest,
+    responses((status = 204), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AssignRequest>,
+) -> Result<StatusCode, ApiError> {
+    review::assign(&state, &user, &id, req.assignee.as_deref()).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

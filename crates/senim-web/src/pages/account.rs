@@ -32,7 +32,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn local_path(next: Option<String>) -> String {
+pub(crate) fn local_path(next: Option<String>) -> String {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_default()
 }
 
@@ -51,11 +51,11 @@ pub struct SigninForm {
 }
 
 /// Where each role starts.
-fn home_of(role: senim_domain::role::Role) -> &'static str {
+pub(crate) fn home_of(role: senim_domain::role::Role) -> &'static str {
     use senim_domain::role::Role;
     match role {
         Role::Applicant => "/applications",
-        Role::Reviewer => "/review",
+        Role::Reviewer | Role::Observer => "/review",
         Role::Publisher => "/publish",
         Role::BodyAdmin | Role::Admin => "/account",
     }
@@ -74,6 +74,12 @@ pub async fn signin(p: Ctx, State(state): State<AppState>, session: Session, For
         let page = SigninPage { p, email: f.email, next: local_path(Some(f.next)), failed: false, unconfirmed: true };
         return (StatusCode::FORBIDDEN, render(&page)).into_response();
     }
+    // With a second factor the password is only the first step: the session holds a marker, not the user.
+    match crate::services::second_factor::enrolled(&state, &user).await {
+        Ok(true) => return super::second_factor::start(&p, &session, &user, local_path(Some(f.next))).await,
+        Ok(false) => {}
+        Err(e) => return super::service_error(&p, e),
+    }
     // A new session id at sign-in, so a planted id cannot be ridden.
     if session.cycle_id().await.is_err()
         || session.insert(SESSION_USER, &user.id).await.is_err()
@@ -82,6 +88,9 @@ pub async fn signin(p: Ctx, State(state): State<AppState>, session: Session, For
         return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal");
     }
     let _ = audit::append_now(&state.store, &user.id, "user.signin", &user.id, &json!({})).await;
+    if matches!(crate::services::second_factor::must_enrol(&state, &user).await, Ok(true)) {
+        return see_other("/account/second-factor");
+    }
     let next = local_path(Some(f.next));
     see_other(if next.is_empty() { home_of(user.role) } else { &next })
 }

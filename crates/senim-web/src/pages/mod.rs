@@ -26,8 +26,10 @@ pub mod list;
 pub mod opendata;
 pub mod organisation;
 pub mod public;
+pub mod second_factor;
 pub mod signup;
 pub mod staff;
+pub mod staff_admin;
 pub mod tasks;
 
 pub fn router() -> Router<AppState> {
@@ -75,8 +77,17 @@ pub fn router() -> Router<AppState> {
         .route("/review", get(staff::queue))
         .route("/review/{id}", get(staff::examine).post(staff::decide))
         .route("/review/{id}/take", post(staff::take))
+        .route("/review/{id}/assign", post(staff::assign))
         .route("/publish/exclude", post(staff::exclude))
         .route("/publish", get(staff::publish_page).post(staff::publish))
+        .route("/staff", get(staff_admin::page).post(staff_admin::create))
+        .route("/staff/second-factor", post(staff_admin::require_second_factor))
+        .route("/staff/{id}/disable", post(staff_admin::disable))
+        .route("/staff/{id}/enable", post(staff_admin::enable))
+        .route("/staff/{id}/role", post(staff_admin::change_role))
+        .route("/signin/code", get(second_factor::code_page).post(second_factor::code))
+        .route("/account/second-factor", get(second_factor::setup_page).post(second_factor::confirm))
+        .route("/account/second-factor/disable", post(second_factor::disable))
         .route("/admin/mail", get(admin::mail_list))
         .route("/admin/mail/{id}", get(admin::mail_message))
 }

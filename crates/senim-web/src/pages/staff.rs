@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -13,23 +13,34 @@ use senim_domain::role::Role;
 use senim_store::applications::{self as apps, Application, Attachment, Round};
 use senim_store::editions::{self, StoredEdition};
 use senim_store::entries::ListEntry;
+use senim_store::staff::QueueFilter;
 use senim_store::users::User;
 
 use super::form::{Values, flatten};
 use super::{Ctx, error_page, render, require_user, see_other, service_error};
 use crate::AppState;
-use crate::services::{ServiceError, applications as app_svc, publication, review};
+use crate::services::{ServiceError, applications as app_svc, publication, review, second_factor};
 
-fn staff(p: &Ctx, role: Role) -> Result<User, Response> {
+/// The signed-in staff member, if their role is one of `roles` (body roles need their body). Staff
+/// who must enrol a second factor are sent to do so first.
+async fn staff(p: &Ctx, state: &AppState, roles: &[Role]) -> Result<User, Response> {
     let user = require_user(p)?.clone();
-    if user.role != role || user.body_code.is_none() {
+    if !roles.contains(&user.role) || (user.role.needs_body() && user.body_code.is_none()) {
         return Err(error_page(p, StatusCode::FORBIDDEN, "page-forbidden"));
+    }
+    if matches!(second_factor::must_enrol(state, &user).await, Ok(true)) {
+        return Err(see_other("/account/second-factor"));
     }
     Ok(user)
 }
 
+/// Who may read the queue and the examination pages.
+const READERS: [Role; 3] = [Role::Reviewer, Role::BodyAdmin, Role::Observer];
+
 pub struct QueueRow {
     pub id: String,
+    pub reference: String,
+    pub body: String,
     pub system: String,
     pub applicant: String,
     pub round: i64,
@@ -37,6 +48,8 @@ pub struct QueueRow {
     pub due_on: String,
     pub days_left: Option<i32>,
     pub status: String,
+    pub assignee_id: String,
+    pub assignee: String,
 }
 
 impl QueueRow {
@@ -51,19 +64,74 @@ impl QueueRow {
     }
 }
 
+/// The queue's GET form: `status` (`submitted`, `under_review`), `round` (`first`, `resubmission`),
+/// `mine` (assigned to me), `body` (observers).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub round: String,
+    #[serde(default)]
+    pub mine: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+impl QueueQuery {
+    pub fn filter(&self, user: &User) -> QueueFilter {
+        QueueFilter {
+            body: Some(self.body.clone()).filter(|b| !b.is_empty()),
+            status: match self.status.as_str() {
+                "submitted" => Some(senim_domain::status::Status::Submitted),
+                "under_review" => Some(senim_domain::status::Status::UnderReview),
+                _ => None,
+            },
+            resubmission: match self.round.as_str() {
+                "first" => Some(false),
+                "resubmission" => Some(true),
+                _ => None,
+            },
+            assignee: (self.mine == "yes").then(|| user.id.clone()),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "queue.html")]
 pub struct QueuePage {
     pub p: Ctx,
     pub rows: Vec<QueueRow>,
+    pub q: QueueQuery,
+    /// Observers pick a body: (code, short name).
+    pub bodies: Vec<(String, String)>,
+    /// Body administrators assign: the body's active reviewers (id, name).
+    pub reviewers: Vec<(String, String)>,
 }
 
-pub async fn queue(p: Ctx, State(state): State<AppState>) -> Response {
-    let user = match staff(&p, Role::Reviewer) {
+impl QueuePage {
+    pub fn role(&self) -> &'static str {
+        self.p.role()
+    }
+    pub fn options(&self, which: &str) -> Vec<(&'static str, String)> {
+        let codes: &[&'static str] =
+            if which == "status" { &["submitted", "under_review"] } else { &["first", "resubmission"] };
+        codes
+            .iter()
+            .map(|c| (*c, if which == "status" { self.p.status(c) } else { self.p.t(&format!("queue-round-{c}")) }))
+            .collect()
+    }
+    pub fn chosen(&self, which: &str) -> &str {
+        if which == "status" { &self.q.status } else { &self.q.round }
+    }
+}
+
+pub async fn queue(p: Ctx, State(state): State<AppState>, Query(q): Query<QueueQuery>) -> Response {
+    let user = match staff(&p, &state, &READERS).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let items = match review::queue(&state, &user).await {
+    let items = match review::staff_queue(&state, &user, q.filter(&user)).await {
         Ok(i) => i,
         Err(e) => return service_error(&p, e),
     };
@@ -71,18 +139,67 @@ pub async fn queue(p: Ctx, State(state): State<AppState>) -> Response {
     let calendar = state.calendar();
     let rows = items
         .into_iter()
-        .map(|i| QueueRow {
-            id: i.application.id.clone(),
-            system: p.text(&i.application.form.system.name),
-            applicant: i.application.form.applicant.name.clone(),
-            round: i.round,
-            received_on: i.received_on.to_string(),
-            due_on: i.due_on.to_string(),
-            days_left: calendar.working_days_left(today, i.due_on).ok(),
-            status: p.status(i.application.status.code()),
+        .map(|s| QueueRow {
+            id: s.item.application.id.clone(),
+            reference: crate::services::documents::reference(&s.item.application.id),
+            body: s.item.application.body_code.clone(),
+            system: p.text(&s.item.application.form.system.name),
+            applicant: s.item.application.form.applicant.name.clone(),
+            round: s.item.round,
+            received_on: s.item.received_on.to_string(),
+            due_on: s.item.due_on.to_string(),
+            days_left: calendar.working_days_left(today, s.item.due_on).ok(),
+            status: p.status(s.item.application.status.code()),
+            assignee_id: s.assignee_id.unwrap_or_default(),
+            assignee: s.assignee_name.unwrap_or_default(),
         })
         .collect();
-    render(&QueuePage { p, rows })
+    let bodies = if user.role == Role::Observer {
+        senim_store::bodies::all(&state.store)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| (b.code.clone(), p.text(&b.short_name)))
+            .collect()
+    } else {
+        vec![]
+    };
+    let reviewers = match (user.role, user.body_code.as_deref()) {
+        (Role::BodyAdmin, Some(body)) => senim_store::users::staff_of(&state.store, body)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|u| u.role == Role::Reviewer)
+            .map(|u| (u.id, u.name))
+            .collect(),
+        _ => vec![],
+    };
+    render(&QueuePage { p, rows, q, bodies, reviewers })
+}
+
+#[derive(serde::Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    assignee: String,
+}
+
+/// The body administrator assigns a case to a reviewer of the body (empty: to nobody).
+pub async fn assign(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Response {
+    let user = match staff(&p, &state, &[Role::BodyAdmin]).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let assignee = Some(f.assignee.as_str()).filter(|a| !a.is_empty());
+    match review::assign(&state, &user, &id, assignee).await {
+        Ok(()) => see_other("/review"),
+        Err(ServiceError::Invalid(_)) => error_page(&p, StatusCode::UNPROCESSABLE_ENTITY, "page-conflict"),
+        Err(e) => service_error(&p, e),
+    }
 }
 
 #[derive(Template)]
@@ -98,11 +215,16 @@ pub struct ExaminePage {
     pub decidable: bool,
     /// What changed between rounds (Rules §8), as the applicant sees it too.
     pub diffs: Vec<super::case::RoundDiff>,
+    /// Who the case is assigned to (name).
+    pub assignee: Option<String>,
 }
 
 impl ExaminePage {
+    /// Reviewers take a submitted case, or an unassigned one under review.
     pub fn takeable(&self) -> bool {
-        self.app.status == senim_domain::status::Status::Submitted
+        self.p.role() == "reviewer"
+            && (self.app.status == senim_domain::status::Status::Submitted || self.assignee.is_none())
+            && self.app.status.awaits_decision()
     }
 }
 
@@ -143,8 +265,14 @@ async fn examine_page(
     let attachments = round.as_ref().map(|r| r.attachments.clone()).unwrap_or_default();
     let values = flatten(round.as_ref().map_or(&app.form, |r| &r.form));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let assignee = match senim_store::staff::assignee(&state.store, id).await.ok().flatten() {
+        Some(a) => senim_store::users::by_id(&state.store, &a).await.ok().flatten().map(|u| u.name),
+        None => None,
+    };
     let page = ExaminePage {
-        decidable: app.status.awaits_decision(),
+        // Only reviewers decide; body administrators and observers read.
+        decidable: app.status.awaits_decision() && user.role == Role::Reviewer,
+        assignee,
         app,
         values,
         round,
@@ -158,7 +286,7 @@ async fn examine_page(
 }
 
 pub async fn take(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let user = match staff(&p, Role::Reviewer) {
+    let user = match staff(&p, &state, &[Role::Reviewer]).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -169,7 +297,7 @@ pub async fn take(p: Ctx, State(state): State<AppState>, Path(id): Path<String>)
 }
 
 pub async fn examine(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let user = match staff(&p, Role::Reviewer) {
+    let user = match staff(&p, &state, &READERS).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -207,7 +335,7 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(f): Form<DecisionForm>,
 ) -> Response {
-    let user = match staff(&p, Role::Reviewer) {
+    let user = match staff(&p, &state, &[Role::Reviewer]).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -260,7 +388,7 @@ async fn publish_view(p: Ctx, state: &AppState, user: &User, nothing: bool, excl
 }
 
 pub async fn publish_page(p: Ctx, State(state): State<AppState>) -> Response {
-    let user = match staff(&p, Role::Publisher) {
+    let user = match staff(&p, &state, &[Role::Publisher]).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -268,7 +396,7 @@ pub async fn publish_page(p: Ctx, State(state): State<AppState>) -> Response {
 }
 
 pub async fn publish(p: Ctx, State(state): State<AppState>) -> Response {
-    let user = match staff(&p, Role::Publisher) {
+    let user = match staff(&p, &state, &[Role::Publisher]).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -291,7 +419,7 @@ pub struct ExcludeForm {
 }
 
 pub async fn exclude(p: Ctx, State(state): State<AppState>, Form(f): Form<ExcludeForm>) -> Response {
-    let user = match staff(&p, Role::Publisher) {
+    let user = match staff(&p, &state, &[Role::Publisher]).await {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -33,6 +33,8 @@ pub async fn visible(state: &AppState, user: &User, id: &str) -> ServiceResult<A
         Role::Reviewer | Role::Publisher | Role::BodyAdmin => {
             user.body_code.as_deref() == Some(app.body_code.as_str()) && app.status != Status::Draft
         }
+        // Oversight across every body: anything submitted, never drafts.
+        Role::Observer => app.status != Status::Draft,
         Role::Admin => true,
     };
     if allowed { Ok(app) } else { Err(ServiceError::NotFound) }

@@ -205,6 +205,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
         ("publisher@demo.senim.kz", "Гүлнар Әбенова", Role::Publisher, Some(body)),
         ("body-admin@demo.senim.kz", "Нұрлан Омаров", Role::BodyAdmin, Some(body)),
         ("admin@demo.senim.kz", "Жүйе әкімшісі", Role::Admin, None),
+        ("observer@demo.senim.kz", "Сәуле Бекова", Role::Observer, None),
     ] {
         let (user, password) = account(state, email, name, role, b).await?;
         accounts.push(DemoAccount { email: email.to_owned(), role, body: b.map(str::to_owned), password });

@@ -10,6 +10,9 @@ pub mod mailer;
 pub mod notify;
 pub mod publication;
 pub mod review;
+pub mod second_factor;
+pub mod seed;
+pub mod staff;
 
 use senim_domain::application::FieldError;
 use senim_store::StoreError;

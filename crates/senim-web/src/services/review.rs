@@ -8,6 +8,7 @@ use senim_domain::review::{CheckResult, ChecklistInput, Decision};
 use senim_domain::role::Role;
 use senim_domain::status::{Action, Status};
 use senim_store::applications::{self as apps, QueueItem, Review};
+use senim_store::staff::{QueueFilter, StaffQueueItem};
 use senim_store::users::User;
 use senim_store::{audit, bodies, entries, users};
 use serde_json::json;
@@ -36,6 +37,59 @@ pub fn reviewer_body(user: &User) -> ServiceResult<&str> {
 pub async fn queue(state: &AppState, user: &User) -> ServiceResult<Vec<QueueItem>> {
     let body = reviewer_body(user)?;
     Ok(apps::queue(&state.store, body).await?)
+}
+
+/// Who may look at a queue: the body's reviewers and body administrator see their body's; an observer
+/// sees every body's (read-only). The filter's body is forced to the caller's own for body staff.
+pub async fn staff_queue(state: &AppState, user: &User, mut filter: QueueFilter) -> ServiceResult<Vec<StaffQueueItem>> {
+    match (user.role, user.body_code.as_deref()) {
+        (Role::Reviewer | Role::BodyAdmin, Some(body)) => filter.body = Some(body.to_owned()),
+        (Role::Observer, _) => {}
+        _ => return Err(ServiceError::Forbidden),
+    }
+    Ok(senim_store::staff::queue(&state.store, &filter).await?)
+}
+
+/// The body administrator assigns a case awaiting a decision to a reviewer of the body (or to nobody).
+pub async fn assign(state: &AppState, user: &User, id: &str, assignee: Option<&str>) -> ServiceResult<()> {
+    let body_code = match (user.role, user.body_code.as_deref()) {
+        (Role::BodyAdmin, Some(body)) => body.to_owned(),
+        _ => return Err(ServiceError::Forbidden),
+    };
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ServiceError::NotFound);
+    }
+    if let Some(a) = assignee {
+        let reviewer = users::by_id(&state.store, a).await?;
+        let ok = reviewer.as_ref().is_some_and(|r| {
+            r.role == Role::Reviewer && !r.disabled && r.body_code.as_deref() == Some(body_code.as_str())
+        });
+        if !ok {
+            return Err(ServiceError::Invalid(vec![senim_domain::application::FieldError::new(
+                "assignee",
+                "assignee.invalid",
+            )]));
+        }
+    }
+    let mut tx = state.store.begin().await?;
+    let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    if app.body_code != body_code || app.status == Status::Draft {
+        return Err(ServiceError::NotFound);
+    }
+    if !app.status.awaits_decision() {
+        return Err(ServiceError::State("status.decided"));
+    }
+    senim_store::staff::assign(&mut tx, id, assignee).await?;
+    audit::append(&mut tx, &user.id, "application.assign", id, &json!({"assignee": assignee})).await?;
+    if let Some(a) = assignee
+        && let Some(reviewer) = users::by_id(&state.store, a).await?
+    {
+        let lang = user_lang(&reviewer);
+        let args = [("system", app.form.system.name.best(lang).to_owned()), ("name", reviewer.name.clone())];
+        mail(&mut tx, &reviewer.email, lang, "mail-assigned", &args).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Records the §6 checklist and decides. Decisions are final.
@@ -123,7 +177,9 @@ pub async fn decide(
     Ok(outcome)
 }
 
-/// A reviewer takes a submitted case: it is then under review (the clock keeps running).
+/// A reviewer takes a case: it is assigned to them, and a submitted case is then under review (the
+/// clock keeps running). A case under review that is unassigned (or already theirs) may be taken too;
+/// one assigned to a colleague is reassigned only by the body administrator.
 pub async fn take(state: &AppState, user: &User, id: &str) -> ServiceResult<()> {
     let body_code = reviewer_body(user)?.to_owned();
     if uuid::Uuid::parse_str(id).is_err() {
@@ -134,14 +190,23 @@ pub async fn take(state: &AppState, user: &User, id: &str) -> ServiceResult<()> 
     if app.body_code != body_code || app.status == Status::Draft {
         return Err(ServiceError::NotFound);
     }
-    let next = app.status.apply(Action::Take)?;
-    apps::set_status(&mut tx, id, app.status, next).await?;
-    audit::append(&mut tx, &user.id, "application.take", id, &json!({"round": app.current_round})).await?;
-    if let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await? {
-        let lang = user_lang(&owner);
-        let args = [("system", app.form.system.name.best(lang).to_owned())];
-        mail(&mut tx, &owner.email, lang, "mail-under-review", &args).await?;
+    if app.status == Status::UnderReview {
+        match senim_store::staff::assignee(&state.store, id).await? {
+            Some(a) if a == user.id => return Ok(()),
+            Some(_) => return Err(ServiceError::State("case.assigned")),
+            None => {}
+        }
+    } else {
+        let next = app.status.apply(Action::Take)?;
+        apps::set_status(&mut tx, id, app.status, next).await?;
+        if let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await? {
+            let lang = user_lang(&owner);
+            let args = [("system", app.form.system.name.best(lang).to_owned())];
+            mail(&mut tx, &owner.email, lang, "mail-under-review", &args).await?;
+        }
     }
+    senim_store::staff::assign(&mut tx, id, Some(&user.id)).await?;
+    audit::append(&mut tx, &user.id, "application.take", id, &json!({"round": app.current_round})).await?;
     tx.commit().await?;
     Ok(())
 }
