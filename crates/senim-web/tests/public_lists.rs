@@ -194,4 +194,89 @@ dual_tests! {
         let html = h.page("/bodies/health").await;
         assert!(html.contains("келесі басылымды күтетін өзгерістер бар"), "an exclusion has no deadline");
     }
+
+    async fn entry_pages_show_fields_history_and_proof_and_outlive_exclusion(db: TestDb) {
+        let h = Health::new(db).await;
+        let kept = h.include(complete_form("Қалатын жүйе")).await;
+        let gone = h.include(complete_form("Кететін жүйе")).await;
+        let pending_path = format!("/bodies/health/entries/{gone}");
+        assert_eq!(h.app.get(&pending_path, None).await.status, StatusCode::NOT_FOUND, "not public before its edition");
+        h.publish().await;
+        let list = h.page("/bodies/health").await;
+        assert!(list.contains(&format!("<a href=\"/bodies/health/entries/{kept}\">Қалатын жүйе</a>")));
+
+        let html = h.page(&format!("/bodies/health/entries/{kept}")).await;
+        assert!(html.contains("<h1>Қалатын жүйе</h1>"));
+        for field in ["Жасанды интеллект жүйесінің қолдану саласы (аясы)", "Денсаулық сақтау", "«Аудит» ЖШС, 2026-05-14, Сәйкес келеді",
+                      "971240001315", "1-басылымда"] {
+            assert!(html.contains(field), "entry page lacks {field}");
+        }
+        let proof_url = format!("/api/v1/bodies/health/editions/1/proof/{kept}");
+        assert!(html.contains(&format!("href=\"{proof_url}\"")));
+        let proof = h.app.get(&proof_url, None).await.json();
+        let manifest = h.app.get("/api/v1/bodies/health/editions/1/manifest", None).await.json();
+        assert!(html.contains(manifest["manifest"]["entries"]["merkle_root"].as_str().unwrap()), "root shown");
+        for step in proof["path"].as_array().unwrap() {
+            assert!(html.contains(step.as_str().unwrap()), "audit path shown");
+        }
+        let en = h.page(&format!("/bodies/health/entries/{kept}?lang=en")).await;
+        assert!(en.contains("Area (sphere) of use") && en.contains("Added to the List in edition 1"));
+
+        h.exclude(&gone, "Иесінің өтініші бойынша").await;
+        h.publish().await;
+        let html = h.page(&format!("/bodies/health/entries/{gone}")).await;
+        assert!(html.contains("<h1>Кететін жүйе</h1>"), "an excluded entry stays readable");
+        assert!(html.contains("тізбеден алынып тасталды"));
+        assert!(html.contains("2-басылымда") && html.contains("Себебі: Иесінің өтініші бойынша"));
+        assert!(html.contains(&format!("/api/v1/bodies/health/editions/1/proof/{gone}")), "proof from the last edition holding it");
+        let ru = h.page(&format!("/bodies/health/entries/{gone}?lang=ru")).await;
+        assert!(ru.contains("Исключена из перечня в редакции № 2"));
+        assert!(!h.page("/bodies/health").await.contains("Кететін жүйе"));
+        assert_eq!(h.app.get("/bodies/health/entries/HEALTH-2026-9999", None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(h.app.get(&format!("/bodies/finance/entries/{kept}"), None).await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn edition_history_and_diff_between_any_two_editions(db: TestDb) {
+        let h = Health::new(db).await;
+        assert!(h.page("/bodies/health/editions").await.contains("Басылым әлі жарияланған жоқ"));
+        assert_eq!(h.app.get("/bodies/health/editions/diff", None).await.status, StatusCode::NOT_FOUND);
+        let first = h.include(complete_form("Бірінші жүйе")).await;
+        h.publish().await;
+        let second = h.include(complete_form("Екінші жүйе")).await;
+        h.publish().await;
+        h.exclude(&first, "Мерзімі өтті").await;
+        h.publish().await;
+
+        let html = h.page("/bodies/health/editions").await;
+        for n in 1..=3 {
+            assert!(html.contains(&format!("id=\"edition-{n}\"")), "edition {n} listed");
+            let m = h.app.get(&format!("/api/v1/bodies/health/editions/{n}/manifest"), None).await.json();
+            let sha = senim_publish::manifest::Manifest::sha256_hex(&serde_json::from_value(m["manifest"].clone()).unwrap());
+            assert!(html.contains(&sha), "manifest hash of edition {n}");
+            assert!(html.contains(&format!("/bodies/health/editions/{n}/files/{n}.kk.pdf")));
+            assert!(html.contains(&format!("/bodies/health/editions/{n}/files/{n}.json")));
+        }
+        assert!(html.find("edition-3").unwrap() < html.find("edition-1").unwrap(), "newest first");
+        // Edition 3: 1 entry, nothing added or amended, one excluded.
+        assert!(html.contains("<th scope=\"row\">3</th><td>"), "{html}");
+        let row3 = &html[html.find("id=\"edition-3\"").unwrap()..];
+        assert!(row3.contains("<td>1</td><td>0</td><td>0</td><td>1</td>"), "counts of edition 3");
+
+        let diff = h.page("/bodies/health/editions/diff?from=1&to=3").await;
+        let added = &diff[diff.find("Қосылған жазбалар").unwrap()..diff.find("Алынып тасталған жазбалар").unwrap()];
+        assert!(added.contains(&second) && !added.contains(&first));
+        let removed = &diff[diff.find("Алынып тасталған жазбалар").unwrap()..diff.find("Өзгертілген жазбалар").unwrap()];
+        assert!(removed.contains(&first) && !removed.contains(&second));
+        assert!(diff.contains("<option value=\"1\" selected>"));
+        // Default: the previous and the current edition; either order works.
+        let default = h.page("/bodies/health/editions/diff").await;
+        assert!(default.contains("2-басылым мен 3-басылымның айырмашылығы"));
+        let back = h.page("/bodies/health/editions/diff?from=3&to=1").await;
+        let added_back = &back[back.find("Қосылған жазбалар").unwrap()..back.find("Алынып тасталған жазбалар").unwrap()];
+        assert!(added_back.contains(&first));
+        for bad in ["?from=9&to=1", "?from=x&to=1"] {
+            let r = h.app.get(&format!("/bodies/health/editions/diff{bad}"), None).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{bad}");
+        }
+    }
 }

@@ -21,6 +21,8 @@ pub mod account;
 pub mod admin;
 pub mod applicant;
 pub mod case;
+pub mod editions;
+pub mod entry;
 pub mod form;
 pub mod list;
 pub mod opendata;
@@ -43,6 +45,9 @@ pub fn router() -> Router<AppState> {
         .route("/bodies/{code}", get(list::body_list))
         .route("/bodies/{code}/editions/{n}/files/{name}", get(public::download))
         .route("/bodies/{code}/latest/{file}", get(opendata::latest))
+        .route("/bodies/{code}/entries/{number}", get(entry::entry))
+        .route("/bodies/{code}/editions", get(editions::editions))
+        .route("/bodies/{code}/editions/diff", get(editions::diff))
         .route("/bodies/{code}/feed.atom", get(opendata::body_feed))
         .route("/bodies/{code}/datapackage.json", get(opendata::datapackage))
         .route("/bodies/{code}/dcat.jsonld", get(opendata::dcat))

@@ -102,3 +102,92 @@ pub fn feed_entries(site: &str, lang: Lang, editions: &[EditionSummary]) -> Serv
         })
         .collect()
 }
+
+/// A published edition with its manifest and entries.
+pub struct Published {
+    pub number: i64,
+    pub manifest_sha256: String,
+    pub manifest: senim_publish::manifest::Manifest,
+    pub entries: Vec<Annex2Entry>,
+}
+
+impl Published {
+    /// The Kazakhstan calendar date of publication (`YYYY-MM-DD`).
+    pub fn date(&self) -> &str {
+        self.manifest.published_at.get(..10).unwrap_or(&self.manifest.published_at)
+    }
+}
+
+/// Every edition of the body, oldest first.
+pub async fn published(state: &AppState, code: &str) -> ServiceResult<Vec<Published>> {
+    let mut all = editions::history(&state.store, code).await?;
+    all.reverse();
+    all.iter()
+        .map(|e| {
+            Ok(Published {
+                number: e.number,
+                manifest_sha256: e.manifest_sha256.clone(),
+                manifest: signed_manifest(&e.signed_manifest)?.manifest,
+                entries: parse_entries(e)?,
+            })
+        })
+        .collect()
+}
+
+/// What happened to an entry in one edition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryEvent {
+    Added { edition: i64, date: String },
+    Amended { edition: i64, date: String },
+    Excluded { edition: i64, date: String, reason: senim_domain::lang::LangText },
+}
+
+/// An entry's public record: its last published text, what each edition did to it, and its inclusion
+/// proof in the last edition that holds it.
+pub struct EntryRecord {
+    pub entry: Annex2Entry,
+    pub events: Vec<EntryEvent>,
+    /// The last edition that holds the entry, and the entry's proof in it.
+    pub proof_edition: i64,
+    pub proof: senim_publish::manifest::InclusionProof,
+    pub merkle_root: String,
+    /// Set once an exclusion has been published.
+    pub excluded: bool,
+}
+
+/// The public record of `registry_number` in the body's editions; `NotFound` when no edition has held it.
+pub fn entry_record(editions: &[Published], registry_number: &str) -> ServiceResult<EntryRecord> {
+    let mut events = Vec::new();
+    let mut last: Option<&Published> = None;
+    let mut excluded = false;
+    for ed in editions {
+        let date = ed.date().to_owned();
+        let held = ed.entries.iter().any(|e| e.registry_number == registry_number);
+        let changes = &ed.manifest.changes;
+        if let Some(x) = changes.excluded.iter().find(|x| x.registry_number == registry_number) {
+            events.push(EntryEvent::Excluded { edition: ed.number, date: date.clone(), reason: x.reason.clone() });
+            excluded = true;
+        }
+        if held {
+            if last.is_none() || changes.added.iter().any(|a| a == registry_number) && excluded {
+                events.push(EntryEvent::Added { edition: ed.number, date });
+                excluded = false;
+            } else if changes.amended.iter().any(|a| a == registry_number) {
+                events.push(EntryEvent::Amended { edition: ed.number, date });
+            }
+            last = Some(ed);
+        }
+    }
+    let ed = last.ok_or(ServiceError::NotFound)?;
+    let entry =
+        ed.entries.iter().find(|e| e.registry_number == registry_number).cloned().ok_or(ServiceError::NotFound)?;
+    let proof = senim_publish::edition::proof(&ed.entries, registry_number).ok_or(ServiceError::NotFound)?;
+    Ok(EntryRecord {
+        entry,
+        events,
+        proof_edition: ed.number,
+        proof,
+        merkle_root: ed.manifest.entries.merkle_root.clone(),
+        excluded,
+    })
+}

@@ -1,0 +1,96 @@
+//! One entry of a List: its Annex 2 fields in the reader's language, what each edition did to it, and
+//! its inclusion proof, so a reader can check it without trusting this page. An excluded entry's page
+//! stays readable: it shows the last published text and the reason of exclusion.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use senim_publish::render::{column_titles, identifier_titles};
+use senim_store::bodies;
+
+use super::list::annex2_cells;
+use super::{Ctx, error_page, render, service_error};
+use crate::AppState;
+use crate::services::lists::{self, EntryEvent};
+
+pub struct Event {
+    pub edition: i64,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+pub struct EntryPage {
+    pub p: Ctx,
+    pub code: String,
+    pub body_name: String,
+    pub registry_number: String,
+    pub system_name: String,
+    /// `(title, value)` pairs: the Annex 2 columns after "No.", then the identifiers.
+    pub fields: Vec<(String, String)>,
+    pub events: Vec<Event>,
+    pub excluded: bool,
+    pub proof_edition: i64,
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    pub path: Vec<String>,
+    pub root: String,
+}
+
+pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): Path<(String, String)>) -> Response {
+    let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
+        return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
+    };
+    let record = match lists::published(&state, &code).await.and_then(|eds| lists::entry_record(&eds, &number)) {
+        Ok(r) => r,
+        Err(e) => return service_error(&p, e),
+    };
+    let lang = p.lang;
+    let e = &record.entry;
+    let mut fields: Vec<(String, String)> = column_titles(lang)
+        .iter()
+        .zip(annex2_cells(e, lang))
+        .skip(1) // "No." is the entry's place in one edition, not a property of the entry.
+        .map(|(t, v)| ((*t).to_owned(), v))
+        .collect();
+    let [rn, bin, _] = identifier_titles(lang);
+    fields.push((rn.to_owned(), e.registry_number.clone()));
+    fields.push((bin.to_owned(), e.owner_bin.clone().unwrap_or_else(|| "—".to_owned())));
+    let events = record
+        .events
+        .iter()
+        .map(|ev| match ev {
+            EntryEvent::Added { edition, date } => {
+                Event { edition: *edition, text: p.t_two("entry-added", "edition", &edition.to_string(), "date", date) }
+            }
+            EntryEvent::Amended { edition, date } => Event {
+                edition: *edition,
+                text: p.t_two("entry-amended", "edition", &edition.to_string(), "date", date),
+            },
+            EntryEvent::Excluded { edition, date, reason } => Event {
+                edition: *edition,
+                text: format!(
+                    "{} {}",
+                    p.t_two("entry-excluded", "edition", &edition.to_string(), "date", date),
+                    p.ta("entry-reason", "reason", reason.best(lang))
+                ),
+            },
+        })
+        .collect();
+    render(&EntryPage {
+        body_name: p.text(&body.name),
+        registry_number: e.registry_number.clone(),
+        system_name: e.system_name.best(lang).to_owned(),
+        fields,
+        events,
+        excluded: record.excluded,
+        proof_edition: record.proof_edition,
+        leaf_index: record.proof.leaf_index,
+        tree_size: record.proof.tree_size,
+        path: record.proof.path.clone(),
+        root: record.merkle_root,
+        code,
+        p,
+    })
+}
