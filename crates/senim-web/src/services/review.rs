@@ -59,6 +59,10 @@ pub async fn assign(state: &AppState, user: &User, id: &str, assignee: Option<&s
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ServiceError::NotFound);
     }
+    let seen = apps::get(&state.store, id).await?.ok_or(ServiceError::NotFound)?;
+    if seen.body_code != body_code || seen.status == Status::Draft {
+        return Err(ServiceError::NotFound);
+    }
     if let Some(a) = assignee {
         let reviewer = users::by_id(&state.store, a).await?;
         let ok = reviewer.as_ref().is_some_and(|r| {
@@ -101,10 +105,15 @@ pub async fn decide(
     now: Timestamp,
 ) -> ServiceResult<Outcome> {
     let body_code = reviewer_body(user)?.to_owned();
-    let checklist = input.parse().map_err(ServiceError::Invalid)?;
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ServiceError::NotFound);
     }
+    // Another body's case is not found, whatever the checklist says.
+    let seen = apps::get(&state.store, id).await?.ok_or(ServiceError::NotFound)?;
+    if seen.body_code != body_code || seen.status == Status::Draft {
+        return Err(ServiceError::NotFound);
+    }
+    let checklist = input.parse().map_err(ServiceError::Invalid)?;
     let body = bodies::get(&state.store, &body_code).await?.ok_or(ServiceError::NotFound)?;
     let today = kz_date(now);
     let staff = users::staff_of(&state.store, &body_code).await?;
