@@ -48,7 +48,7 @@ struct DbArgs {
 fn progress_bar(done: usize, total: usize, stage: &str) {
     use std::io::Write;
     let width = 30;
-    let filled = if total == 0 { 0 } else { done * width / total };
+    let filled = (done * width).checked_div(total).unwrap_or(0).min(width);
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "\r{stage:<12} [{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(width - filled));
     let _ = err.flush();
@@ -297,10 +297,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = db.open().await?;
             let state = AppState::load(store.clone(), Config::default()).await?;
             let started = std::time::Instant::now();
-            let edition = senim_web::services::seed::seed(&state, &body, entries, &progress_bar).await?;
+            let seeded = senim_web::services::seed::seed(&state, &body, entries, &progress_bar).await?;
             eprintln!();
             println!(
-                "{entries} entries added to {body}; edition {edition} published in {:.1} s",
+                "{entries} entries added to {body}; edition {} published in {:.2} s (total {:.1} s)",
+                seeded.edition,
+                seeded.publish_secs,
                 started.elapsed().as_secs_f64()
             );
             store.close().await;

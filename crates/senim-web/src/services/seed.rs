@@ -154,7 +154,7 @@ pub fn sample(body: &str, i: usize, rng: &mut Rng) -> ApplicationForm {
                     "Градиентный бустинг и нейронная сеть".into(),
                 ),
                 algorithm_type: "ML".into(),
-                external_models: Some(i % 3 == 0),
+                external_models: Some(i.is_multiple_of(3)),
                 embedded_models: Some(true),
             },
             data: senim_domain::application::DataCategories {
@@ -182,8 +182,15 @@ pub fn sample(body: &str, i: usize, rng: &mut Rng) -> ApplicationForm {
 /// What `seed` reports as it goes: (done, total, stage).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize, &str) + Sync);
 
-/// Creates `n` included applications of `body_code`, then publishes the next edition. Returns its number.
-pub async fn seed(state: &AppState, body_code: &str, n: usize, progress: Progress<'_>) -> anyhow::Result<i64> {
+/// What seeding did: the edition published and how long publishing it took (every artifact rendered,
+/// hashed, signed and stored), the figure of the publication benchmark.
+pub struct Seeded {
+    pub edition: i64,
+    pub publish_secs: f64,
+}
+
+/// Creates `n` included applications of `body_code`, then publishes the next edition.
+pub async fn seed(state: &AppState, body_code: &str, n: usize, progress: Progress<'_>) -> anyhow::Result<Seeded> {
     super::demo::ensure_bodies(state).await?;
     let body = bodies::get(&state.store, body_code).await?.ok_or_else(|| anyhow::anyhow!("no body `{body_code}`"))?;
     let user = match users::by_email(&state.store, SEED_USER).await? {
@@ -228,11 +235,13 @@ pub async fn seed(state: &AppState, body_code: &str, n: usize, progress: Progres
         progress(done, n, "applications");
     }
     progress(0, 1, "publishing");
+    let started = std::time::Instant::now();
     let edition = super::publication::publish_as(state, &user.id, body_code, Timestamp::now())
         .await
         .map_err(|e| anyhow::anyhow!("publishing: {e}"))?;
+    let publish_secs = started.elapsed().as_secs_f64();
     progress(1, 1, "publishing");
-    Ok(edition.number)
+    Ok(Seeded { edition: edition.number, publish_secs })
 }
 
 #[cfg(test)]
