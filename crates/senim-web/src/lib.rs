@@ -17,6 +17,7 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod rate_limit;
+pub mod search;
 pub mod security;
 pub mod services;
 

@@ -279,4 +279,50 @@ dual_tests! {
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{bad}");
         }
     }
+
+    async fn the_list_page_searches_filters_and_sorts_in_kazakh_order(db: TestDb) {
+        let h = Health::new(db).await;
+        let mut numbers = Vec::new();
+        for name in ["Ірі жүйе", "Үлкен жүйе", "Ақ жүйе", "Ұлы жүйе"] {
+            let mut form = complete_form(name);
+            if name == "Ақ жүйе" {
+                form["system"]["area"] = json!({"kk": "Білім беру"});
+            }
+            numbers.push(h.include(form).await);
+        }
+        h.publish().await;
+        let order = |html: &str, names: &[&str]| {
+            let at: Vec<usize> = names.iter().map(|n| html.find(&format!(">{n}</a>")).unwrap_or_else(|| panic!("{n} missing"))).collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "order {names:?}");
+        };
+        let html = h.page("/bodies/health?sort=name").await;
+        order(&html, &["Ақ жүйе", "Ұлы жүйе", "Үлкен жүйе", "Ірі жүйе"]);
+        assert!(html.contains(r#"aria-sort="ascending"><a href="?sort=name&#38;dir=desc">"#));
+        assert!(html.contains(r#"<th scope="col" aria-sort="none"><a href="?sort=owner&#38;dir=asc">"#));
+        assert!(html.contains(r#"<label for="search-q">"#) && html.contains("<caption>"));
+        let html = h.page("/bodies/health?sort=name&dir=desc").await;
+        order(&html, &["Ірі жүйе", "Үлкен жүйе", "Ұлы жүйе", "Ақ жүйе"]);
+        assert!(html.contains(r#"aria-sort="descending""#));
+
+        let html = h.page(&format!("/bodies/health?q={}", enc("ІРІ"))).await;
+        assert!(html.contains(">Ірі жүйе</a>") && !html.contains(">Ақ жүйе</a>"));
+        assert!(html.contains("4 жазбаның 1 жазбасы көрсетілген"), "count shown");
+        let html = h.page(&format!("/bodies/health?q={}", numbers[3])).await;
+        assert!(html.contains(">Ұлы жүйе</a>") && !html.contains(">Ірі жүйе</a>"));
+        let html = h.page("/bodies/health?q=971240001315&lang=ru").await;
+        assert!(html.contains("Показано записей: 4 из 4"), "BIN matches every entry of the owner");
+        let html = h.page(&format!("/bodies/health?area={}", enc("Білім беру"))).await;
+        assert!(html.contains(">Ақ жүйе</a>") && !html.contains(">Ұлы жүйе</a>"));
+        assert!(html.contains("<option selected>Білім беру</option>"));
+        let html = h.page("/bodies/health?year=1999").await;
+        assert!(html.contains("Сұрауға сәйкес жазба табылмады."));
+        assert!(!html.contains("<table"));
+        let html = h.page("/bodies/health?q=жоқ-мұндай&sort=bogus&dir=sideways").await;
+        assert!(html.contains("Сұрауға сәйкес жазба табылмады."));
+
+        let hits = h.app.get("/api/v1/search?q=971240001315", None).await.json();
+        assert_eq!(hits.as_array().unwrap().len(), 4, "the API finds by BIN too");
+        let hits = h.app.get(&format!("/api/v1/search?q={}", numbers[0]), None).await.json();
+        assert_eq!(hits.as_array().unwrap().len(), 1);
+    }
 }

@@ -147,7 +147,7 @@ pub async fn proof(
 
 #[derive(Deserialize, IntoParams)]
 pub struct SearchQuery {
-    /// Words to find in the system's name, owner, area or functionality (any language).
+    /// Words to find in the system's name, owner, area or functionality (any language), its registry number or the owner's BIN.
     #[serde(default)]
     pub q: String,
 }
@@ -172,11 +172,12 @@ pub async fn search(
     for e in editions::all_latest(&state.store).await.map_err(internal)? {
         let entries: Vec<Annex2Entry> = serde_json::from_str(&e.entries).map_err(internal)?;
         for entry in entries {
-            let hay = [&entry.system_name, &entry.owner, &entry.area, &entry.functionality]
-                .iter()
-                .flat_map(|t| t.0.values())
-                .chain(std::iter::once(&entry.registry_number))
-                .any(|s| s.to_lowercase().contains(&needle));
+            // The List pages' match (name, owner, registry number, BIN), and as before area and functionality.
+            let hay = crate::search::matches(&entry, &needle)
+                || [&entry.area, &entry.functionality]
+                    .iter()
+                    .flat_map(|t| t.0.values())
+                    .any(|s| s.to_lowercase().contains(&needle));
             if hay {
                 hits.push(SearchHit { body: e.body_code.clone(), edition: e.number, entry });
             }

@@ -2,7 +2,7 @@
 //! downloads and stable open-data addresses, and when the List will next change.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use senim_domain::annex2::Annex2Entry;
@@ -12,11 +12,13 @@ use senim_store::{bodies, editions};
 
 use super::{Ctx, error_page, render, service_error};
 use crate::AppState;
+use crate::search::{self, ListParams, ListQuery, SortKey};
 use crate::services::lists::{self, NextUpdate};
 
 pub struct Row {
     pub cells: Vec<String>,
     pub registry_number: String,
+    pub body_code: String,
 }
 
 pub struct FileLink {
@@ -31,6 +33,86 @@ pub struct LatestLinks {
     pub links: Vec<(&'static str, String)>,
 }
 
+/// A column header: its title, and for sortable columns the link that sorts by it and its `aria-sort`.
+pub struct Header {
+    pub title: String,
+    pub href: Option<String>,
+    pub aria_sort: Option<&'static str>,
+}
+
+/// The search form and table headers of a List page (a body's or the national one).
+pub struct SearchView {
+    pub params: ListParams,
+    pub areas: Vec<String>,
+    pub years: Vec<i16>,
+    /// `(code, name)` of the bodies, for the national List's body filter; empty on a body's page.
+    pub bodies: Vec<(String, String)>,
+    /// `(code, label)` of the sort keys.
+    pub sorts: Vec<(&'static str, String)>,
+    pub sort: &'static str,
+    pub descending: bool,
+    pub headers: Vec<Header>,
+    pub count: usize,
+    pub total: usize,
+    pub filtered: bool,
+}
+
+/// The sortable columns of the Annex 2 table: "No.", name, owner, date of inclusion.
+const SORTABLE: [(usize, SortKey); 4] =
+    [(0, SortKey::Number), (1, SortKey::Name), (2, SortKey::Owner), (6, SortKey::Date)];
+
+/// Filters and sorts `entries` as `params` asks, and describes the form and headers for the page.
+pub fn search_view(p: &Ctx, params: ListParams, entries: Vec<Annex2Entry>) -> (SearchView, Vec<Row>) {
+    let lang = p.lang;
+    let q = ListQuery::parse(&params);
+    let total = entries.len();
+    let (areas, years) = search::facets(&entries, lang);
+    let found = search::apply(entries, &q, lang);
+    let rows: Vec<Row> = found
+        .iter()
+        .map(|e| Row {
+            registry_number: e.registry_number.clone(),
+            body_code: e.body.code.clone(),
+            cells: annex2_cells(e, lang),
+        })
+        .collect();
+    let headers = column_titles(lang)
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match SORTABLE.iter().find(|(c, _)| *c == i) {
+            Some((_, key)) => {
+                let current = q.sort == *key;
+                let next_dir = if current && !q.descending { "desc" } else { "asc" };
+                let aria = match (current, q.descending) {
+                    (false, _) => "none",
+                    (true, false) => "ascending",
+                    (true, true) => "descending",
+                };
+                Header {
+                    title: (*t).to_owned(),
+                    href: Some(search::sort_href(&params, *key, next_dir)),
+                    aria_sort: Some(aria),
+                }
+            }
+            None => Header { title: (*t).to_owned(), href: None, aria_sort: None },
+        })
+        .collect();
+    let view = SearchView {
+        areas,
+        years,
+        bodies: Vec::new(),
+        sorts: SortKey::ALL.iter().map(|k| (k.code(), p.t(&format!("search-sort-{}", k.code())))).collect(),
+        sort: q.sort.code(),
+        descending: q.descending,
+        headers,
+        count: rows.len(),
+        total,
+        filtered: q.is_filtered(),
+        params,
+    };
+    (view, rows)
+}
+
 #[derive(Template)]
 #[template(path = "body_list.html")]
 pub struct BodyList {
@@ -39,7 +121,7 @@ pub struct BodyList {
     pub name: String,
     pub edition: Option<i64>,
     pub published_at: String,
-    pub titles: Vec<String>,
+    pub s: SearchView,
     pub rows: Vec<Row>,
     pub files: Vec<FileLink>,
     pub latest: Vec<LatestLinks>,
@@ -70,7 +152,12 @@ pub fn next_update_text(p: &Ctx, next: NextUpdate) -> String {
 }
 
 /// Rules §7: the body's List, viewable (Annex 2 columns) and downloadable.
-pub async fn body_list(p: Ctx, State(state): State<AppState>, Path(code): Path<String>) -> Response {
+pub async fn body_list(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Response {
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
@@ -78,15 +165,11 @@ pub async fn body_list(p: Ctx, State(state): State<AppState>, Path(code): Path<S
         (Ok(c), Ok(n)) => (c, n),
         (Err(e), _) | (_, Err(e)) => return service_error(&p, e),
     };
-    let lang = p.lang;
     let (latest_edition, entries) = match current {
         Some((e, entries)) => (Some(e), entries),
         None => (None, Vec::new()),
     };
-    let rows = entries
-        .iter()
-        .map(|e| Row { registry_number: e.registry_number.clone(), cells: annex2_cells(e, lang) })
-        .collect();
+    let (s, rows) = search_view(&p, params, entries);
     let mut files = Vec::new();
     let mut latest = Vec::new();
     if let Some(e) = &latest_edition {
@@ -110,7 +193,7 @@ pub async fn body_list(p: Ctx, State(state): State<AppState>, Path(code): Path<S
         }
     }
     render(&BodyList {
-        titles: column_titles(lang).iter().map(|s| (*s).to_owned()).collect(),
+        s,
         name: p.text(&body.name),
         edition: latest_edition.as_ref().map(|e| e.number),
         published_at: latest_edition.as_ref().map(|e| e.published_at.clone()).unwrap_or_default(),
