@@ -9,7 +9,7 @@ dual_tests! {
         let state = AppState::load(db.store.clone(), Config { demo: true, ..Config::default() }).await.unwrap();
         let accounts = senim_web::services::demo::load(&state).await.unwrap().expect("empty database");
         let roles: Vec<&str> = accounts.iter().map(|a| a.role.code()).collect();
-        assert_eq!(roles, ["applicant", "reviewer", "publisher", "body_admin", "admin"]);
+        assert_eq!(roles, ["applicant", "reviewer", "publisher", "body_admin", "admin", "observer"]);
         let counts = apps::count_by_status(&db.store).await.unwrap();
         let statuses: Vec<&str> = counts.iter().map(|(s, _)| s.as_str()).collect();
         for s in senim_domain::status::Status::ALL {
