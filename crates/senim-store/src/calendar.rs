@@ -28,3 +28,30 @@ pub async fn load(store: &Store) -> Result<Calendar> {
     }
     Ok(calendar)
 }
+
+/// The current round of each application awaiting a decision whose due date is `on_or_after` or later:
+/// (application id, round number, received on, due on).
+pub async fn open_rounds(store: &Store, on_or_after: jiff::civil::Date) -> Result<Vec<(String, i64, String, String)>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT r.application_id, r.number, r.received_on, r.due_on FROM rounds r \
+         JOIN applications a ON a.id = r.application_id AND a.current_round = r.number \
+         WHERE a.status IN ('submitted', 'under_review') AND r.due_on >= $1 ORDER BY r.due_on, r.application_id",
+    )
+    .bind(on_or_after.to_string())
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Moves a round's due date (after a calendar change).
+pub async fn set_round_due(
+    tx: &mut Tx<'_>,
+    application_id: &str,
+    number: i64,
+    due_on: jiff::civil::Date,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE rounds SET due_on = $1 WHERE application_id = $2 AND number = $3")
+        .bind(due_on.to_string()).bind(application_id).bind(number)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

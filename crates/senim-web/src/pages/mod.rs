@@ -20,6 +20,7 @@ use crate::services::ServiceError;
 pub mod account;
 pub mod admin;
 pub mod applicant;
+pub mod calendar_admin;
 pub mod case;
 pub mod editions;
 pub mod entry;
@@ -93,6 +94,8 @@ pub fn router() -> Router<AppState> {
         .route("/signin/code", get(second_factor::code_page).post(second_factor::code))
         .route("/account/second-factor", get(second_factor::setup_page).post(second_factor::confirm))
         .route("/account/second-factor/disable", post(second_factor::disable))
+        .route("/admin/calendar", get(calendar_admin::this_year))
+        .route("/admin/calendar/{year}", get(calendar_admin::show).post(calendar_admin::save))
         .route("/admin/mail", get(admin::mail_list))
         .route("/admin/mail/{id}", get(admin::mail_message))
 }

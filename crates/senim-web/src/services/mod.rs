@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod calendar_admin;
 pub mod demo;
 pub mod documents;
 pub mod lists;
