@@ -325,4 +325,26 @@ dual_tests! {
         let hits = h.app.get(&format!("/api/v1/search?q={}", numbers[0]), None).await.json();
         assert_eq!(hits.as_array().unwrap().len(), 1);
     }
+
+    async fn the_national_list_gathers_every_body_with_the_same_search(db: TestDb) {
+        let h = Health::new(db).await;
+        assert!(h.page("/").await.contains(r#"<a href="/lists">"#), "linked from the home page");
+        let html = h.page("/lists").await;
+        assert!(html.contains("Сұрауға сәйкес жазба табылмады."), "nothing published yet");
+        for name in ["Ірі жүйе", "Ақ жүйе"] {
+            h.include(complete_form(name)).await;
+        }
+        h.publish().await;
+        let html = h.page("/lists?sort=name").await;
+        let (a, i) = (html.find(">Ақ жүйе</a>").unwrap(), html.find(">Ірі жүйе</a>").unwrap());
+        assert!(a < i, "Kazakh order");
+        assert!(html.contains(r#"<a href="/bodies/health/entries/"#), "rows link to their body's entries");
+        assert!(html.contains(r#"<label for="search-body">"#) && html.contains(r#"<option value="health">"#));
+        assert!(html.contains("2 жазбаның 2 жазбасы көрсетілген"));
+        let html = h.page("/lists?body=health&q=%D0%90%D2%9B").await;
+        assert!(html.contains(">Ақ жүйе</a>") && !html.contains(">Ірі жүйе</a>"));
+        assert!(html.contains(r#"<option value="health" selected>"#));
+        let html = h.page("/lists?body=finance&lang=en").await;
+        assert!(html.contains("No entries match the search."));
+    }
 }

@@ -205,3 +205,36 @@ pub async fn body_list(
         p,
     })
 }
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+pub struct NationalList {
+    pub p: Ctx,
+    pub s: SearchView,
+    pub rows: Vec<Row>,
+}
+
+/// The national List: every body's current edition in one table, with the List pages' search,
+/// filters (and a body filter) and sorting.
+pub async fn national_list(p: Ctx, State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
+    let (all_bodies, latest) = match (bodies::all(&state.store).await, editions::all_latest(&state.store).await) {
+        (Ok(b), Ok(l)) => (b, l),
+        (Err(e), _) | (_, Err(e)) => return service_error(&p, e.into()),
+    };
+    let mut entries = Vec::new();
+    for e in &latest {
+        match lists::parse_entries(e) {
+            Ok(mut es) => entries.append(&mut es),
+            Err(err) => return service_error(&p, err),
+        }
+    }
+    let mut body_options: Vec<(String, String)> = all_bodies
+        .iter()
+        .filter(|b| latest.iter().any(|e| e.body_code == b.code))
+        .map(|b| (b.code.clone(), p.text(&b.name)))
+        .collect();
+    body_options.sort_by(|a, b| crate::collation::compare(&a.1, &b.1));
+    let (mut s, rows) = search_view(&p, params, entries);
+    s.bodies = body_options;
+    render(&NationalList { p, s, rows })
+}

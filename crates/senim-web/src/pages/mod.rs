@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/bin-check.js", get(public::bin_check_script))
         .route("/lang/{code}", get(public::switch_language))
         .route("/bodies/{code}", get(list::body_list))
+        .route("/lists", get(list::national_list))
         .route("/bodies/{code}/editions/{n}/files/{name}", get(public::download))
         .route("/bodies/{code}/latest/{file}", get(opendata::latest))
         .route("/bodies/{code}/entries/{number}", get(entry::entry))
