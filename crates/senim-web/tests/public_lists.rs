@@ -347,4 +347,13 @@ dual_tests! {
         let html = h.page("/lists?body=finance&lang=en").await;
         assert!(html.contains("No entries match the search."));
     }
+
+    async fn printed_lists_repeat_headers_and_hide_navigation_and_forms(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let css = app.get("/static/style.css", None).await.text();
+        let print = &css[css.find("@media print").expect("print styles")..];
+        for rule in ["thead { display: table-header-group; }", "form { display: none; }", "a[href]::after { content: none", "width: 100%"] {
+            assert!(print.contains(rule), "print styles lack {rule}");
+        }
+    }
 }
