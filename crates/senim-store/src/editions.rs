@@ -114,6 +114,17 @@ pub async fn artifact(store: &Store, body_code: &str, edition: i64, name: &str) 
     .await)?)
 }
 
+/// The published artifacts whose bytes have SHA-256 `sha256` (lower-case hex), oldest edition first.
+pub async fn artifacts_by_sha256(store: &Store, sha256: &str) -> Result<Vec<StoredArtifact>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT body_code, edition, name, media_type, size, sha256 FROM edition_artifacts \
+         WHERE sha256 = $1 ORDER BY body_code, edition, name",
+    )
+    .bind(sha256)
+    .fetch_all(p)
+    .await)?)
+}
+
 /// An edition without its entries: enough for history pages and feeds.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EditionSummary {

@@ -356,4 +356,25 @@ dual_tests! {
             assert!(print.contains(rule), "print styles lack {rule}");
         }
     }
+
+    async fn verify_names_the_edition_a_published_file_belongs_to(db: TestDb) {
+        let h = Health::new(db).await;
+        assert!(h.page("/").await.contains(r#"<a href="/verify">"#), "linked from the footer");
+        let form = h.page("/verify").await;
+        assert!(form.contains(r#"enctype="multipart/form-data""#) && form.contains(r#"<label for="verify-file">"#));
+        h.include(complete_form("Тексерілетін жүйе")).await;
+        h.publish().await;
+        let csv = h.app.get("/bodies/health/editions/1/files/1.kk.csv", None).await.body;
+        let r = h.app.upload("/verify", Auth::Cookie(None), "", "list.csv", &csv).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let html = r.text();
+        assert!(html.contains("Бұл файл мына жарияланған басылымның файлы"), "{html}");
+        assert!(html.contains(r#"<a href="/bodies/health/editions/1/files/1.kk.csv">1.kk.csv</a>"#));
+        assert_no_personal_data("/verify", &html);
+
+        let html = h.app.upload("/verify", Auth::Cookie(None), "", "other.pdf", &pdf("басқа")).await.text();
+        assert!(html.contains("Бұл файл жарияланған бірде-бір басылымға сәйкес келмейді."));
+        let html = h.app.upload("/verify", Auth::Cookie(None), "", "x.exe", b"MZ").await.text();
+        assert!(html.contains("Тек PDF, CSV, XLSX, HTML немесе JSON"));
+    }
 }

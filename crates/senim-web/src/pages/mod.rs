@@ -34,6 +34,7 @@ pub mod signup;
 pub mod staff;
 pub mod staff_admin;
 pub mod tasks;
+pub mod verify;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -45,6 +46,12 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{code}", get(public::switch_language))
         .route("/bodies/{code}", get(list::body_list))
         .route("/lists", get(list::national_list))
+        .route(
+            "/verify",
+            get(verify::page)
+                .post(verify::check)
+                .layer(axum::extract::DefaultBodyLimit::max(verify::MAX_VERIFY_BYTES + 64 * 1024)),
+        )
         .route("/bodies/{code}/editions/{n}/files/{name}", get(public::download))
         .route("/bodies/{code}/latest/{file}", get(opendata::latest))
         .route("/bodies/{code}/entries/{number}", get(entry::entry))
