@@ -262,6 +262,26 @@ dual_tests! {
         // A reviewer may not switch the requirement.
         let r = app.form("/staff/second-factor", Some(&c), &[("required", "no")]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // A lost phone: the body administrator resets the second factor; the password signs in and,
+        // as it is required, the reviewer is sent to enrol again.
+        let r = sign_in_with(&app, "r@health.kz", PASSWORD).await;
+        assert_eq!(r.location(), "/signin/code");
+        app.user("boss@health.kz", Role::BodyAdmin, Some("health")).await;
+        let r = sign_in_with(&app, "boss@health.kz", PASSWORD).await;
+        assert_eq!(r.location(), "/account/second-factor");
+        let boss = cookie_of(&r);
+        let r = app.get("/staff", Some(&boss)).await;
+        assert_eq!(r.location(), "/account/second-factor", "staff administration waits for the second factor too");
+        enrol(&app, &boss).await;
+        assert!(app.get("/staff", Some(&boss)).await.text().contains("/second-factor/reset"));
+        let id = senim_store::users::by_email(&app.state.store, "r@health.kz").await.unwrap().unwrap().id;
+        let r = app.form(&format!("/staff/{id}/second-factor/reset"), Some(&boss), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = sign_in_with(&app, "r@health.kz", PASSWORD).await;
+        assert_eq!(r.location(), "/account/second-factor");
+        let audit = senim_store::audit::for_object(&app.state.store, &id).await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "staff.totp_reset"));
     }
 
     async fn the_queue_filters_assigns_and_shows_observers_every_body(db: TestDb) {
@@ -305,7 +325,7 @@ dual_tests! {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
         let mails = outbox::for_recipient(&app.state.store, "r2@health.kz").await.unwrap();
         assert_eq!(mails.len(), before + 1, "the assignee is told");
-        assert!(mails.last().unwrap().subject.contains("Бірінші"));
+        assert!(mails.iter().any(|m| m.subject.contains("Бірінші")), "the assignment mail names the case");
         let r = app.api("POST", &format!("/api/v1/applications/{first}/assign"), Some(&r1), Some(json!({"assignee": null}))).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "reviewers do not assign");
 

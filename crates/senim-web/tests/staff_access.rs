@@ -99,6 +99,7 @@ fn routes() -> Vec<Route> {
         ),
         page("POST", "/staff/{member}/role", &[("body", "health"), ("role", "admin")], &["body_admin", "admin"]),
         page("POST", "/staff/{member}/enable", &[("body", "health")], &["body_admin", "admin"]),
+        page("POST", "/staff/{member}/second-factor/reset", &[("body", "health")], &["body_admin", "admin"]),
         page("POST", "/staff/second-factor", &[("required", "no")], &["admin"]),
         api("GET", "/api/v1/bodies/health/staff", None, &["body_admin", "admin"]),
         api(

@@ -95,3 +95,6 @@ calendar-kind-holiday_moved = Day off moved from a holiday on a weekend
 calendar-kind-transferred = Day off moved by decree
 calendar-kind-working_weekend = Weekend day worked
 err-calendar-invalid = The calendar was not saved:
+staff-has-totp = second factor on
+staff-totp-reset = Reset the second factor of { $name }
+staff-done-totp-reset = The second factor was turned off; the colleague signs in with the password and sets it up again.

@@ -95,3 +95,6 @@ calendar-kind-holiday_moved = Демалыс күнге түскен мерек�
 calendar-kind-transferred = Қаулымен ауыстырылған демалыс
 calendar-kind-working_weekend = Жұмыс істейтін демалыс күні
 err-calendar-invalid = Күнтізбе сақталмады:
+staff-has-totp = екінші фактор қосулы
+staff-totp-reset = { $name } — екінші факторды қалпына келтіру
+staff-done-totp-reset = Екінші фактор өшірілді; қызметкер құпиясөзбен кіріп, оны қайта баптайды.

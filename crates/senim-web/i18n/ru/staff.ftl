@@ -95,3 +95,6 @@ calendar-kind-holiday_moved = Выходной, перенесённый с пр
 calendar-kind-transferred = Выходной, перенесённый постановлением
 calendar-kind-working_weekend = Рабочий выходной день
 err-calendar-invalid = Календарь не сохранён:
+staff-has-totp = второй фактор включён
+staff-totp-reset = Сбросить второй фактор: { $name }
+staff-done-totp-reset = Второй фактор отключён; сотрудник входит по паролю и настраивает его заново.

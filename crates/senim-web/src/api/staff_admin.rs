@@ -72,6 +72,9 @@ pub struct StaffChange {
     pub role: Option<String>,
     /// `true` disables the account (its sessions end and its API tokens are revoked); `false` enables it.
     pub disabled: Option<bool>,
+    /// `true` turns the member's second factor off (lost phone); they enrol again if it is required.
+    #[serde(default)]
+    pub reset_second_factor: bool,
 }
 
 /// Changes a staff account's role and/or disables or enables it.
@@ -89,6 +92,9 @@ pub async fn change(
     let mut member = None;
     if let Some(role) = &req.role {
         member = Some(svc::set_role(&state, &user, &code, &id, role).await.map_err(err)?);
+    }
+    if req.reset_second_factor {
+        member = Some(svc::reset_second_factor(&state, &user, &code, &id).await.map_err(err)?);
     }
     if let Some(disabled) = req.disabled {
         member = Some(svc::set_disabled(&state, &user, &code, &id, disabled).await.map_err(err)?);

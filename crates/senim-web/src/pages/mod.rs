@@ -99,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/disable", post(staff_admin::disable))
         .route("/staff/{id}/enable", post(staff_admin::enable))
         .route("/staff/{id}/role", post(staff_admin::change_role))
+        .route("/staff/{id}/second-factor/reset", post(staff_admin::reset_second_factor))
         .route("/signin/code", get(second_factor::code_page).post(second_factor::code))
         .route("/account/second-factor", get(second_factor::setup_page).post(second_factor::confirm))
         .route("/account/second-factor/disable", post(second_factor::disable))

@@ -30,6 +30,8 @@ pub struct StaffPage {
     pub errors: Vec<FieldError>,
     pub notice: String,
     pub totp_required: bool,
+    /// Members with a second factor (ids).
+    pub with_totp: Vec<String>,
 }
 
 impl StaffPage {
@@ -41,6 +43,9 @@ impl StaffPage {
     }
     pub fn role_name(&self, u: &User) -> String {
         self.p.t(&format!("userrole-{}", u.role.code()))
+    }
+    pub fn has_totp(&self, u: &User) -> bool {
+        self.with_totp.contains(&u.id)
     }
     pub fn is_self(&self, u: &User) -> bool {
         self.p.user.as_ref().is_some_and(|me| me.id == u.id)
@@ -65,6 +70,9 @@ pub struct BodyQuery {
 /// first body). Anyone else may not see the page.
 async fn body_of(p: &Ctx, state: &AppState, asked: &str) -> Result<(User, String), Response> {
     let user = require_user(p)?.clone();
+    if matches!(second_factor::must_enrol(state, &user).await, Ok(true)) {
+        return Err(see_other("/account/second-factor"));
+    }
     match user.role {
         Role::BodyAdmin => {
             let own = user.body_code.clone().unwrap_or_default();
@@ -91,9 +99,6 @@ async fn view(
     errors: Vec<FieldError>,
     notice: String,
 ) -> Response {
-    if matches!(second_factor::must_enrol(state, user).await, Ok(true)) {
-        return see_other("/account/second-factor");
-    }
     let members = match svc::members(state, user, &body).await {
         Ok(m) => m,
         Err(e) => return service_error(&p, e),
@@ -106,8 +111,9 @@ async fn view(
         vec![]
     };
     let totp_required = second_factor::required(state).await.unwrap_or(false);
+    let with_totp = svc::with_second_factor(state, &members).await.unwrap_or_default();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = StaffPage { p, body, body_name, bodies, members, new, errors, notice, totp_required };
+    let page = StaffPage { p, body, body_name, bodies, members, new, errors, notice, totp_required, with_totp };
     (status, render(&page)).into_response()
 }
 
@@ -117,7 +123,7 @@ pub async fn page(p: Ctx, State(state): State<AppState>, Query(q): Query<BodyQue
         Err(r) => return r,
     };
     let notice = match q.done.as_str() {
-        "created" | "disabled" | "enabled" | "role" | "totp" => p.t(&format!("staff-done-{}", q.done)),
+        "created" | "disabled" | "enabled" | "role" | "totp" | "totp-reset" => p.t(&format!("staff-done-{}", q.done)),
         _ => String::new(),
     };
     view(p, &state, &user, body, NewStaff::default(), vec![], notice).await
@@ -163,6 +169,7 @@ async fn member_action(p: Ctx, state: AppState, id: String, f: MemberForm, actio
     let result = match action {
         "disabled" => svc::set_disabled(&state, &user, &body, &id, true).await,
         "enabled" => svc::set_disabled(&state, &user, &body, &id, false).await,
+        "totp-reset" => svc::reset_second_factor(&state, &user, &body, &id).await,
         _ => svc::set_role(&state, &user, &body, &id, &f.role).await,
     };
     match result {
@@ -192,6 +199,15 @@ pub async fn enable(
     member_action(p, state, id, f, "enabled").await
 }
 
+pub async fn reset_second_factor(
+    p: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> Response {
+    member_action(p, state, id, f, "totp-reset").await
+}
+
 pub async fn change_role(
     p: Ctx,
     State(state): State<AppState>,
@@ -215,6 +231,9 @@ pub async fn require_second_factor(p: Ctx, State(state): State<AppState>, Form(f
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
+    if user.role == Role::Admin && matches!(second_factor::must_enrol(&state, &user).await, Ok(true)) {
+        return see_other("/account/second-factor");
+    }
     match second_factor::set_required(&state, &user, f.required == "yes").await {
         Ok(()) => back(&f.body, "totp"),
         Err(e) => service_error(&p, e),

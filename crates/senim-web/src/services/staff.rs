@@ -7,7 +7,7 @@ use senim_domain::application::{FieldError, codes, is_email};
 use senim_domain::role::Role;
 use senim_store::email_tokens::{self, NewToken, Purpose};
 use senim_store::users::{self, NewUser, User};
-use senim_store::{StoreError, audit, bodies, sessions};
+use senim_store::{StoreError, audit, bodies, second_factor, sessions};
 use serde_json::json;
 
 use super::accounts::{link, user_lang};
@@ -183,4 +183,29 @@ pub async fn set_role(state: &AppState, actor: &User, body: &str, user_id: &str,
     .await?;
     tx.commit().await?;
     Ok(User { role, ..user })
+}
+
+/// Turns off a staff member's second factor (a lost phone and no recovery codes left): they sign in
+/// with the password alone and, where it is required, are sent to enrol again at once.
+pub async fn reset_second_factor(state: &AppState, actor: &User, body: &str, user_id: &str) -> ServiceResult<User> {
+    let user = member(state, actor, body, user_id).await?;
+    if user.id == actor.id {
+        return Err(ServiceError::State("staff.self"));
+    }
+    let mut tx = state.store.begin().await?;
+    second_factor::disable(&mut tx, &user.id).await?;
+    audit::append(&mut tx, &actor.id, "staff.totp_reset", &user.id, &json!({"body": body})).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Which of the given accounts have a second factor.
+pub async fn with_second_factor(state: &AppState, members: &[User]) -> ServiceResult<Vec<String>> {
+    let mut out = Vec::new();
+    for m in members {
+        if second_factor::get(&state.store, &m.id).await?.is_some() {
+            out.push(m.id.clone());
+        }
+    }
+    Ok(out)
 }
