@@ -374,3 +374,40 @@ mod authorization {
         }
     }
 }
+
+mod concurrency {
+    use super::*;
+
+    dual_tests! {
+        async fn many_uploads_and_submissions_at_once_all_succeed(db: TestDb) {
+            // More concurrent writers than the SQLite pool has connections: a read from the pool inside
+            // a write transaction would wait for a connection held by writers queued behind that lock.
+            let app = std::sync::Arc::new(TestApp::new(db).await);
+            let token = app.user("a@koz.kz", Role::Applicant, None).await;
+            let mut ids = Vec::new();
+            for i in 0..12 {
+                let r = app.api("POST", "/api/v1/applications", Some(&token), Some(complete_form(&format!("Жүйе {i}")))).await;
+                ids.push(r.json()["id"].as_str().unwrap().to_owned());
+            }
+            let mut tasks = Vec::new();
+            for id in ids.clone() {
+                let (app, token) = (app.clone(), token.clone());
+                tasks.push(tokio::spawn(async move {
+                    for kind in ["audit_report", "copyright_certificate", "audit_report"] {
+                        let r = app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(&token), kind, "a.pdf", &pdf(&id)).await;
+                        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+                    }
+                    let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&token), None).await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+                }));
+            }
+            for t in tasks {
+                t.await.unwrap();
+            }
+            for id in ids {
+                let a = senim_store::applications::get(&app.state.store, &id).await.unwrap().unwrap();
+                assert_eq!(a.status, senim_domain::status::Status::Submitted);
+            }
+        }
+    }
+}

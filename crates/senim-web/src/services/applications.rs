@@ -138,9 +138,13 @@ pub async fn attach(
     }
     check_pdf(bytes).map_err(|code| ServiceError::Invalid(vec![FieldError::new("file", code)]))?;
     let filename = sanitize_filename(filename);
+    // Read before the write transaction: on SQLite a pool read while holding the write lock can wait for
+    // a connection that the writers queued behind that lock are holding.
+    let replaced: Vec<Attachment> =
+        apps::attachments(&state.store, id).await?.into_iter().filter(|a| a.kind() == Some(kind)).collect();
     let mut tx = state.store.begin().await?;
     // One document of each kind: a new upload replaces the old one (which stays in earlier rounds).
-    for old in apps::attachments(&state.store, id).await?.iter().filter(|a| a.kind() == Some(kind)) {
+    for old in &replaced {
         apps::remove_attachment(&mut tx, id, &old.id).await?;
         audit::append(&mut tx, &user.id, "attachment.remove", id, &json!({"attachment": old.id, "replaced": true}))
             .await?;
@@ -217,6 +221,7 @@ pub async fn submit(state: &AppState, user: &User, id: &str, now: Timestamp) -> 
         received_on,
         due_on,
     };
+    let staff = users::staff_of(&state.store, &app.body_code).await?;
     let mut tx = state.store.begin().await?;
     apps::set_status(&mut tx, id, app.status, next).await?;
     apps::insert_round(&mut tx, &round).await?;
@@ -228,7 +233,7 @@ pub async fn submit(state: &AppState, user: &User, id: &str, now: Timestamp) -> 
         &json!({"round": number, "received_on": received_on.to_string(), "due_on": due_on.to_string()}),
     )
     .await?;
-    for staff in users::staff_of(&state.store, &app.body_code).await? {
+    for staff in staff {
         if staff.role == Role::Reviewer {
             let lang = user_lang(&staff);
             let args = [

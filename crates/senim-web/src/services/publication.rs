@@ -112,6 +112,15 @@ pub async fn publish_as(
     let listed: Vec<_> =
         all.iter().filter(|e| e.listed && e.pending != Some(Pending::Excluded)).map(|e| e.entry.clone()).collect();
 
+    // Whom to tell, read before the write transaction (see `applications::attach`).
+    let mut owners = std::collections::HashMap::new();
+    for e in &changed {
+        if let Some(app) = apps::get(&state.store, &e.application_id).await?
+            && let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await?
+        {
+            owners.insert(e.application_id.clone(), (owner, app.form.system.name.clone()));
+        }
+    }
     let mut tx = state.store.begin().await?;
     let previous = editions::latest_in(&mut tx, body_code).await?;
     let number = previous.as_ref().map_or(1, |p| p.number + 1);
@@ -161,12 +170,10 @@ pub async fn publish_as(
             &json!({"edition": number, "registry_number": e.registry_number}),
         )
         .await?;
-        if let Some(app) = apps::get(&state.store, &e.application_id).await?
-            && let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await?
-        {
-            let lang = super::accounts::user_lang(&owner);
+        if let Some((owner, system)) = owners.get(&e.application_id) {
+            let lang = super::accounts::user_lang(owner);
             let args = [
-                ("system", app.form.system.name.best(lang).to_owned()),
+                ("system", system.best(lang).to_owned()),
                 ("number", e.registry_number.clone()),
                 ("edition", number.to_string()),
             ];

@@ -75,6 +75,11 @@ pub async fn assign(state: &AppState, user: &User, id: &str, assignee: Option<&s
             )]));
         }
     }
+    // Reads come before the write transaction (see `applications::attach`).
+    let reviewer = match assignee {
+        Some(a) => users::by_id(&state.store, a).await?,
+        None => None,
+    };
     let mut tx = state.store.begin().await?;
     let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
     if app.body_code != body_code || app.status == Status::Draft {
@@ -85,9 +90,7 @@ pub async fn assign(state: &AppState, user: &User, id: &str, assignee: Option<&s
     }
     senim_store::staff::assign(&mut tx, id, assignee).await?;
     audit::append(&mut tx, &user.id, "application.assign", id, &json!({"assignee": assignee})).await?;
-    if let Some(a) = assignee
-        && let Some(reviewer) = users::by_id(&state.store, a).await?
-    {
+    if let Some(reviewer) = reviewer {
         let lang = user_lang(&reviewer);
         let args = [("system", app.form.system.name.best(lang).to_owned()), ("name", reviewer.name.clone())];
         mail(&mut tx, &reviewer.email, lang, "mail-assigned", &args).await?;
@@ -117,13 +120,14 @@ pub async fn decide(
     let body = bodies::get(&state.store, &body_code).await?.ok_or(ServiceError::NotFound)?;
     let today = kz_date(now);
     let staff = users::staff_of(&state.store, &body_code).await?;
+    // The owner never changes: read before the write transaction (see `applications::attach`).
+    let owner = users::by_id(&state.store, &seen.owner_user_id).await?.ok_or(ServiceError::NotFound)?;
 
     let mut tx = state.store.begin().await?;
     let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
     if app.body_code != body_code || app.status == Status::Draft {
         return Err(ServiceError::NotFound);
     }
-    let owner = users::by_id(&state.store, &app.owner_user_id).await?.ok_or(ServiceError::NotFound)?;
     let decision = checklist.decision();
     let action = if decision == Decision::Include { Action::Include } else { Action::Notice };
     let next = app.status.apply(action)?;
@@ -194,13 +198,18 @@ pub async fn take(state: &AppState, user: &User, id: &str) -> ServiceResult<()> 
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ServiceError::NotFound);
     }
+    // Reads come before the write transaction (see `applications::attach`); the status is checked
+    // again under the lock.
+    let seen = apps::get(&state.store, id).await?.ok_or(ServiceError::NotFound)?;
+    let owner = users::by_id(&state.store, &seen.owner_user_id).await?;
+    let assignee = senim_store::staff::assignee(&state.store, id).await?;
     let mut tx = state.store.begin().await?;
     let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
     if app.body_code != body_code || app.status == Status::Draft {
         return Err(ServiceError::NotFound);
     }
     if app.status == Status::UnderReview {
-        match senim_store::staff::assignee(&state.store, id).await? {
+        match assignee {
             Some(a) if a == user.id => return Ok(()),
             Some(_) => return Err(ServiceError::State("case.assigned")),
             None => {}
@@ -208,7 +217,7 @@ pub async fn take(state: &AppState, user: &User, id: &str) -> ServiceResult<()> 
     } else {
         let next = app.status.apply(Action::Take)?;
         apps::set_status(&mut tx, id, app.status, next).await?;
-        if let Some(owner) = users::by_id(&state.store, &app.owner_user_id).await? {
+        if let Some(owner) = owner {
             let lang = user_lang(&owner);
             let args = [("system", app.form.system.name.best(lang).to_owned())];
             mail(&mut tx, &owner.email, lang, "mail-under-review", &args).await?;
