@@ -9,18 +9,22 @@
 //! | Annex 1 applicant block — BIN/IIN | [`identity`] |
 //! | §6, §8 — the ten- and five-working-day clocks | [`calendar`] |
 //! | §6 — the three checks | [`review`] |
+//! | §6.3 — the audit report matches the application | [`crosscheck`] |
 //! | §7, §8 — include, notice, resubmit | [`status`] |
 //! | §7, Annex 2 — what is published | [`annex2`] |
 //! | §5, Annex 1 — the form as a task list | [`sections`] |
+//! | §6, §7, §8 — the clocks as a dashboard reads them | [`stats`] |
 //!
 //! Nothing here does I/O or knows about HTTP or SQL.
 
 pub mod annex2;
 pub mod application;
 pub mod calendar;
+pub mod crosscheck;
 pub mod identity;
 pub mod lang;
 pub mod review;
 pub mod role;
 pub mod sections;
+pub mod stats;
 pub mod status;

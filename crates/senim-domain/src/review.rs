@@ -106,3 +106,38 @@ impl Checklist {
         if failed.is_empty() { Decision::Include } else { Decision::Nonconformity(failed) }
     }
 }
+
+/// Rules §6.1's sub-points, as the reviewer checks them: the Annex 1 fields each one needs, and
+/// whether the round's form gives each of them (in at least one language).
+pub fn completeness_points(form: &crate::application::ApplicationForm) -> Vec<(&'static str, bool)> {
+    let s = &form.system;
+    vec![
+        ("name", s.name.is_complete()),
+        ("purpose_area", s.purpose.is_complete() && s.area.is_complete()),
+        ("functionality", s.functionality.is_complete()),
+        ("goals_conditions", s.conditions_of_use.is_complete()),
+    ]
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+    use crate::lang::{Lang, LangText};
+
+    #[test]
+    fn rules_6_1_sub_points_follow_the_form() {
+        let mut form = crate::application::ApplicationForm::default();
+        let both = LangText::new().with(Lang::Kk, "а").with(Lang::Ru, "б");
+        form.system.name = both.clone();
+        form.system.purpose = both.clone();
+        form.system.functionality = LangText::new().with(Lang::Ru, "только по-русски");
+        let points = completeness_points(&form);
+        assert_eq!(
+            points,
+            vec![("name", true), ("purpose_area", false), ("functionality", true), ("goals_conditions", false)]
+        );
+        form.system.area = both.clone();
+        form.system.conditions_of_use = both;
+        assert!(completeness_points(&form).iter().all(|(_, ok)| *ok));
+    }
+}

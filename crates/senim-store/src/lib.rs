@@ -18,6 +18,7 @@ pub mod audit;
 pub mod blobs;
 pub mod bodies;
 pub mod calendar;
+pub mod deadlines;
 pub mod editions;
 pub mod email_tokens;
 pub mod entries;

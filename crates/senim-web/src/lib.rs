@@ -12,6 +12,7 @@ use senim_store::Store;
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod collation;
 pub mod error;
 pub mod i18n;

@@ -20,6 +20,7 @@ use crate::i18n;
 
 pub mod account;
 pub mod applicant;
+pub mod deadlines;
 pub mod public;
 pub mod staff;
 pub mod staff_admin;
@@ -64,6 +65,8 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::notice_pdf))
         .routes(routes!(account::timeline))
         .routes(routes!(staff::queue))
+        .routes(routes!(deadlines::dashboard))
+        .routes(routes!(deadlines::audit_check))
         .routes(routes!(staff::review))
         .routes(routes!(staff::take))
         .routes(routes!(staff::assign))

@@ -189,7 +189,8 @@ pub async fn save(
     match svc::save(&state, &user, data, Timestamp::now()).await {
         Ok(saved) => {
             let current = state.calendar().year(year).cloned();
-            let notice = p.ta("calendar-saved", "moved", &saved.moved.len().to_string());
+            let notice =
+                p.ta("calendar-saved", "moved", &(saved.moved.len() + saved.publications_moved.len()).to_string());
             render(&page_of(p, year, current.as_ref(), String::new(), notice))
         }
         Err(ServiceError::Invalid(_)) => {

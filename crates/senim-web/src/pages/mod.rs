@@ -22,6 +22,7 @@ pub mod admin;
 pub mod applicant;
 pub mod calendar_admin;
 pub mod case;
+pub mod dashboard;
 pub mod editions;
 pub mod entry;
 pub mod form;
@@ -92,6 +93,7 @@ pub fn router() -> Router<AppState> {
         .route("/review/{id}", get(staff::examine).post(staff::decide))
         .route("/review/{id}/take", post(staff::take))
         .route("/review/{id}/assign", post(staff::assign))
+        .route("/dashboard", get(dashboard::page))
         .route("/publish/exclude", post(staff::exclude))
         .route("/publish", get(staff::publish_page).post(staff::publish))
         .route("/staff", get(staff_admin::page).post(staff_admin::create))

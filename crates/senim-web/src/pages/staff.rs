@@ -23,7 +23,7 @@ use crate::services::{ServiceError, applications as app_svc, publication, review
 
 /// The signed-in staff member, if their role is one of `roles` (body roles need their body). Staff
 /// who must enrol a second factor are sent to do so first.
-async fn staff(p: &Ctx, state: &AppState, roles: &[Role]) -> Result<User, Response> {
+pub(super) async fn staff(p: &Ctx, state: &AppState, roles: &[Role]) -> Result<User, Response> {
     let user = require_user(p)?.clone();
     if !roles.contains(&user.role) || (user.role.needs_body() && user.body_code.is_none()) {
         return Err(error_page(p, StatusCode::FORBIDDEN, "page-forbidden"));
@@ -217,6 +217,8 @@ pub struct ExaminePage {
     pub diffs: Vec<super::case::RoundDiff>,
     /// Who the case is assigned to (name).
     pub assignee: Option<String>,
+    /// Rules §6.3: the audit report against the round's facts.
+    pub audit_check: Option<crate::services::crosscheck::AuditCheck>,
 }
 
 impl ExaminePage {
@@ -245,6 +247,64 @@ impl ExaminePage {
     pub fn kind_label(&self, kind: &str) -> String {
         self.p.t(&format!("kind-{kind}"))
     }
+    /// Rules §6.1's sub-points with whether the round gives each.
+    pub fn completeness_points(&self) -> Vec<(String, bool)> {
+        let form = self.round.as_ref().map_or(&self.app.form, |r| &r.form);
+        senim_domain::review::completeness_points(form)
+            .into_iter()
+            .map(|(code, ok)| (self.p.t(&format!("point-{code}")), ok))
+            .collect()
+    }
+    /// The cross-check's lines: fact, what the application says, the finding in words, whether it is a
+    /// mismatch, and the excerpt of the report.
+    pub fn crosscheck_lines(&self) -> Vec<(String, String, String, bool, String)> {
+        use senim_domain::crosscheck::{CrossCheck, Finding};
+        let Some(crate::services::crosscheck::AuditCheck::Read { check: CrossCheck::Checked { facts, .. }, .. }) =
+            &self.audit_check
+        else {
+            return vec![];
+        };
+        facts
+            .iter()
+            .map(|f| {
+                let label = self.p.t(&format!("fact-{}", f.fact.code()));
+                let expected = f.expected.join(" / ");
+                let (text, bad, excerpt) = match &f.finding {
+                    Finding::Found { page, excerpt, .. } => {
+                        (self.p.ta("finding-found", "page", &page.to_string()), false, excerpt.clone())
+                    }
+                    Finding::Partial { page, percent } => (
+                        self.p.t_two("finding-partial", "page", &page.to_string(), "percent", &percent.to_string()),
+                        true,
+                        String::new(),
+                    ),
+                    Finding::Missing => (self.p.t("finding-missing"), true, String::new()),
+                    Finding::NotGiven => (self.p.t("finding-not-given"), false, String::new()),
+                };
+                (label, expected, text, bad, excerpt)
+            })
+            .collect()
+    }
+    /// The cross-check's headline.
+    pub fn crosscheck_summary(&self) -> String {
+        use crate::services::crosscheck::AuditCheck;
+        use senim_domain::crosscheck::CrossCheck;
+        match &self.audit_check {
+            None => String::new(),
+            Some(AuditCheck::NoReport) => self.p.t("crosscheck-no-report"),
+            Some(AuditCheck::Unreadable { .. }) => self.p.t("crosscheck-unreadable"),
+            Some(AuditCheck::Read { check: CrossCheck::NoText { pages }, .. }) => {
+                self.p.ta("crosscheck-no-text", "pages", &pages.to_string())
+            }
+            Some(AuditCheck::Read { check: c @ CrossCheck::Checked { pages, .. }, .. }) => self.p.t_two(
+                "crosscheck-summary",
+                "pages",
+                &pages.to_string(),
+                "mismatches",
+                &c.mismatches().to_string(),
+            ),
+        }
+    }
 }
 
 async fn examine_page(
@@ -269,7 +329,15 @@ async fn examine_page(
         Some(a) => senim_store::users::by_id(&state.store, &a).await.ok().flatten().map(|u| u.name),
         None => None,
     };
+    let audit_check = match crate::services::crosscheck::audit_report(state, user, id).await {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::warn!(error = %e, application = id, "audit-report cross-check");
+            None
+        }
+    };
     let page = ExaminePage {
+        audit_check,
         // Only reviewers decide; body administrators and observers read.
         decidable: app.status.awaits_decision() && user.role == Role::Reviewer,
         assignee,

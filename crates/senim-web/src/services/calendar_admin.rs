@@ -1,6 +1,7 @@
 //! The system administrator edits a year of the working-day calendar in the browser: the year is
 //! validated, stored (replacing the shipped one, like `senim calendar set`), audited, loaded into the
-//! running server, and the due dates of open rounds that have not yet passed are counted again.
+//! running server, and the due dates of open rounds and of inclusions awaiting publication that have
+//! not yet passed are counted again.
 //! Rounds already overdue keep their date: what was late stays late.
 
 use jiff::Timestamp;
@@ -20,6 +21,8 @@ pub struct Saved {
     pub working_days: u32,
     /// Open rounds whose due date moved: (application id, round, old due date, new due date).
     pub moved: Vec<(String, i64, String, String)>,
+    /// Inclusions awaiting publication whose due date moved (Rules §7): (registry number, old, new).
+    pub publications_moved: Vec<(String, String, String)>,
 }
 
 fn admin(user: &User) -> ServiceResult<()> {
@@ -48,8 +51,23 @@ pub async fn save(state: &AppState, user: &User, year: YearCalendar, now: Timest
             moved.push((id, number, due_on, due.to_string()));
         }
     }
+    // Rules §7: publication is owed five working days from inclusion; those not yet passed move too.
+    let mut publications_moved = Vec::new();
+    for p in senim_store::deadlines::pending_publications(&state.store, None).await? {
+        if p.due_on < today {
+            continue;
+        }
+        let due = next.due_date(p.included_on, WorkingDays::PUBLICATION)?;
+        if due != p.due_on {
+            publications_moved.push((p.registry_number, p.due_on.to_string(), due.to_string()));
+        }
+    }
     let mut tx = state.store.begin().await?;
     calendar::save_year(&mut tx, &year, &user.id).await?;
+    for (number, _, due) in &publications_moved {
+        let due: jiff::civil::Date = due.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+        senim_store::deadlines::set_publication_due(&mut tx, number, due).await?;
+    }
     for (id, number, _, due) in &moved {
         let due: jiff::civil::Date = due.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
         calendar::set_round_due(&mut tx, id, *number, due).await?;
@@ -58,9 +76,10 @@ pub async fn save(state: &AppState, user: &User, year: YearCalendar, now: Timest
         "working_days": year.working_days_count(),
         "provisional": year.provisional,
         "rounds_moved": moved.iter().map(|(id, n, from, to)| json!({"application": id, "round": n, "from": from, "to": to})).collect::<Vec<_>>(),
+        "publications_moved": publications_moved.iter().map(|(n, from, to)| json!({"registry_number": n, "from": from, "to": to})).collect::<Vec<_>>(),
     });
     audit::append(&mut tx, &user.id, "calendar.set", &year.year.to_string(), &detail).await?;
     tx.commit().await?;
     state.set_calendar(next);
-    Ok(Saved { working_days: year.working_days_count(), moved })
+    Ok(Saved { working_days: year.working_days_count(), moved, publications_moved })
 }

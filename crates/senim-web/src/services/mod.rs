@@ -4,12 +4,15 @@
 pub mod accounts;
 pub mod applications;
 pub mod calendar_admin;
+pub mod crosscheck;
+pub mod dashboard;
 pub mod demo;
 pub mod documents;
 pub mod lists;
 pub mod mailer;
 pub mod notify;
 pub mod publication;
+pub mod reminders;
 pub mod review;
 pub mod second_factor;
 pub mod seed;
