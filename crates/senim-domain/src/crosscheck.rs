@@ -245,10 +245,11 @@ fn find_any(candidates: &[String], pages: &[Normalized]) -> Finding {
     Finding::Missing
 }
 
-/// A number, whatever spaces the report puts between its digits — but not inside a longer number.
+/// A number, whatever single spaces or line breaks the report puts between its digits — but not
+/// inside a longer number.
 fn find_digits(candidates: &[String], pages: &[String]) -> Finding {
     for (n, page) in pages.iter().enumerate() {
-        // Runs of digits, joined across single spaces: (digits, first char index, last char index).
+        // Runs of digits, joined across single spaces or line breaks (a wrapped line).
         let chars: Vec<char> = page.chars().collect();
         let mut i = 0;
         while i < chars.len() {
@@ -264,7 +265,7 @@ fn find_digits(candidates: &[String], pages: &[String]) -> Finding {
                     digits.push(chars[i]);
                     end = i;
                     i += 1;
-                } else if chars[i] == ' ' && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+                } else if chars[i].is_whitespace() && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
                     i += 1;
                 } else {
                     break;

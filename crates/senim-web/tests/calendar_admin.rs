@@ -6,8 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use jiff::Timestamp;
-use senim_domain::calendar::{DayKind, WorkingDays, YearCalendar, kz_date};
-use senim_domain::lang::Lang;
+use senim_domain::calendar::{DayKind, WorkingDays, kz_date};
 use senim_domain::role::Role;
 use senim_store::applications as apps;
 use senim_store::dual_tests;
@@ -22,27 +21,6 @@ async fn submitted(app: &TestApp, token: &str, name: &str) -> String {
     let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(token), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     id
-}
-
-/// The form fields of a year, as the page posts them.
-fn form_of(y: &YearCalendar) -> Vec<(String, String)> {
-    let mut f = vec![("sources".to_owned(), y.sources.join("\n"))];
-    if y.provisional {
-        f.push(("provisional".into(), "yes".into()));
-    }
-    for (i, d) in y.days.iter().enumerate() {
-        f.push((format!("d{i}-date"), d.date.to_string()));
-        f.push((format!("d{i}-kind"), d.kind.as_str().to_owned()));
-        for l in Lang::ALL {
-            f.push((format!("d{i}-{}", l.code()), d.name.get(l).unwrap_or_default().to_owned()));
-        }
-    }
-    f
-}
-
-async fn post(app: &TestApp, path: &str, cookie: &str, form: &[(String, String)]) -> Reply {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.form(path, Some(cookie), &pairs).await
 }
 
 async fn due_of(app: &TestApp, id: &str) -> String {
@@ -85,12 +63,12 @@ dual_tests! {
         }
         let year = day.year();
         let y = cal.year(year).unwrap().clone();
-        let mut form = form_of(&y);
+        let mut form = calendar_form(&y);
         let n = y.days.len();
         form.push((format!("d{n}-date"), day.to_string()));
         form.push((format!("d{n}-kind"), DayKind::Transferred.as_str().to_owned()));
         form.push((format!("d{n}-kk"), "Сынақ демалысы".to_owned()));
-        let r = post(&app, &format!("/admin/calendar/{year}"), &root, &form).await;
+        let r = app.form_owned(&format!("/admin/calendar/{year}"), &root, &form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert!(!app.state.calendar().is_working_day(day).unwrap(), "the running server uses the new year");
         let expected = app.state.calendar().due_date(round.received_on, WorkingDays::EXAMINATION).unwrap();
@@ -106,7 +84,7 @@ dual_tests! {
         // Removing the day again moves it back.
         let mut form2 = form.clone();
         form2.push((format!("d{n}-remove"), "yes".to_owned()));
-        let r = post(&app, &format!("/admin/calendar/{year}"), &root, &form2).await;
+        let r = app.form_owned(&format!("/admin/calendar/{year}"), &root, &form2).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(due_of(&app, &open).await, round.due_on.to_string());
 
@@ -115,15 +93,15 @@ dual_tests! {
         while sat.weekday() != jiff::civil::Weekday::Saturday {
             sat = sat.tomorrow().unwrap();
         }
-        let mut bad = form_of(cal.year(year).unwrap());
+        let mut bad = calendar_form(cal.year(year).unwrap());
         let m = cal.year(year).unwrap().days.len();
         bad.push((format!("d{m}-date"), sat.to_string()));
         bad.push((format!("d{m}-kind"), "holiday".to_owned()));
         bad.push((format!("d{m}-kk"), "Қате".to_owned()));
-        let r = post(&app, &format!("/admin/calendar/{sat_year}", sat_year = sat.year()), &root, &bad).await;
+        let r = app.form_owned(&format!("/admin/calendar/{sat_year}", sat_year = sat.year()), &root, &bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains(&sat.to_string()), "the typed row is kept");
-        let r = post(&app, "/admin/calendar/2026", &reviewer, &bad).await;
+        let r = app.form_owned("/admin/calendar/2026", &reviewer, &bad).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 }

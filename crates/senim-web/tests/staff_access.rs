@@ -83,6 +83,18 @@ fn routes() -> Vec<Route> {
         api("POST", "/api/v1/applications/{id}/take", None, &["reviewer"]),
         api("POST", "/api/v1/applications/{id}/review", Some(bad_checks), &["reviewer"]),
         api("POST", "/api/v1/applications/{id}/assign", Some(json!({"assignee": "nobody"})), &["body_admin"]),
+        api("GET", "/api/v1/applications/{id}/audit-check", None, &["reviewer", "body_admin", "observer"]),
+        // The dashboards: every staff member sees their own body; only the observer and the
+        // administrator choose another (or every) body.
+        page("GET", "/dashboard", &[], STAFF),
+        page("GET", "/dashboard?body=health", &[], &["reviewer", "publisher", "body_admin", "observer", "admin"]),
+        api("GET", "/api/v1/dashboard", None, STAFF),
+        api(
+            "GET",
+            "/api/v1/dashboard?body=health",
+            None,
+            &["reviewer", "publisher", "body_admin", "observer", "admin"],
+        ),
         // Publication (Rules §7).
         page("GET", "/publish", &[], &["publisher", "publisher_other"]),
         page("POST", "/publish/exclude", &[("registry_number", "NONE")], &["publisher", "publisher_other"]),

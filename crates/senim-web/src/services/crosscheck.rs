@@ -36,9 +36,10 @@ pub enum AuditCheck {
     },
 }
 
-/// For staff who may see the case (see `applications::visible`); never for applicants.
+/// For those who read the examination: the body's reviewers and administrator, and the observer.
 pub async fn audit_report(state: &AppState, user: &User, id: &str) -> ServiceResult<AuditCheck> {
-    if user.role == senim_domain::role::Role::Applicant {
+    use senim_domain::role::Role;
+    if !matches!(user.role, Role::Reviewer | Role::BodyAdmin | Role::Observer) {
         return Err(ServiceError::Forbidden);
     }
     let app = super::applications::visible(state, user, id).await?;

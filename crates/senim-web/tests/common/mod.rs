@@ -131,6 +131,47 @@ impl TestApp {
     }
 }
 
+/// The form fields of a working-day calendar year, as the administrator's page posts them.
+pub fn calendar_form(y: &senim_domain::calendar::YearCalendar) -> Vec<(String, String)> {
+    let mut f = vec![("sources".to_owned(), y.sources.join("\n"))];
+    if y.provisional {
+        f.push(("provisional".into(), "yes".into()));
+    }
+    for (i, d) in y.days.iter().enumerate() {
+        f.push((format!("d{i}-date"), d.date.to_string()));
+        f.push((format!("d{i}-kind"), d.kind.as_str().to_owned()));
+        for l in senim_domain::lang::Lang::ALL {
+            f.push((format!("d{i}-{}", l.code()), d.name.get(l).unwrap_or_default().to_owned()));
+        }
+    }
+    f
+}
+
+impl TestApp {
+    /// Posts a form given as owned pairs.
+    pub async fn form_owned(&self, path: &str, cookie: &str, form: &[(String, String)]) -> Reply {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.form(path, Some(cookie), &pairs).await
+    }
+
+    /// Creates an application through the API, uploads `audit_report` and a copyright certificate, and
+    /// submits it; returns the id and the submission's answer.
+    pub async fn submit_application(&self, token: &str, form: Value, audit_report: &[u8]) -> (String, Value) {
+        let r = self.api("POST", "/api/v1/applications", Some(token), Some(form)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/applications/{id}/attachments");
+        let r = self.upload(&path, Auth::Token(token), "audit_report", "audit.pdf", audit_report).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let cert = pdf("copyright_certificate");
+        let r = self.upload(&path, Auth::Token(token), "copyright_certificate", "cert.pdf", &cert).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let r = self.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(token), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        (id, r.json())
+    }
+}
+
 pub enum Auth<'a> {
     Token(&'a str),
     Cookie(Option<&'a str>),
