@@ -165,6 +165,21 @@ dual_tests! {
         assert!(html.contains("has no text layer"), "a scan says so");
         assert!(!html.contains("Not found"), "and does not pretend every fact is missing");
 
+        // Each document can be read on the page, as text by page; the file stays a download.
+        let docs = senim_store::applications::attachments(&app.state.store, &good_id).await.unwrap();
+        let report = docs.iter().find(|a| a.kind == "audit_report").unwrap();
+        let r = app.get(&format!("/review/{good_id}/documents/{}", report.id), Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let html = r.text();
+        assert!(html.contains("1-бет") && html.contains("Тапсырыс беруші: «Дәрігер AI» ЖШС"), "{html}");
+        assert!(html.contains(&format!("/applications/{good_id}/attachments/{}", report.id)));
+        let scan = senim_store::applications::attachments(&app.state.store, &scan_id).await.unwrap();
+        let scan_report = scan.iter().find(|a| a.kind == "audit_report").unwrap();
+        let html = app.get(&format!("/review/{scan_id}/documents/{}?lang=ru", scan_report.id), Some(&cookie)).await.text();
+        assert!(html.contains("нет текстового слоя"));
+        let path = format!("/review/{bad_id}/documents/{}", report.id);
+        assert_eq!(app.get(&path, Some(&cookie)).await.status, StatusCode::NOT_FOUND, "another application's file");
+
         // Staff of the body and the observer may look; the applicant and other bodies may not.
         let path = format!("/api/v1/applications/{good_id}/audit-check");
         assert_eq!(app.api("GET", &path, Some(&b.observer), None).await.status, StatusCode::OK);

@@ -28,7 +28,8 @@ const ACTORS: [(&str, Option<Role>, Option<&str>); 10] = [
     ("anonymous", None, None),
 ];
 
-/// A route: page or API, method, path (`{id}`: a submitted health application; `{member}`: a health
+/// A route: page or API, method, path (`{id}`: a submitted health application, `{doc}` one of its
+/// documents; `{member}`: a health
 /// reviewer), form or JSON body, and the callers allowed.
 struct Route {
     api: bool,
@@ -84,6 +85,7 @@ fn routes() -> Vec<Route> {
         api("POST", "/api/v1/applications/{id}/review", Some(bad_checks), &["reviewer"]),
         api("POST", "/api/v1/applications/{id}/assign", Some(json!({"assignee": "nobody"})), &["body_admin"]),
         api("GET", "/api/v1/applications/{id}/audit-check", None, &["reviewer", "body_admin", "observer"]),
+        page("GET", "/review/{id}/documents/{doc}", &[], &["reviewer", "body_admin", "observer"]),
         // The dashboards: every staff member sees their own body; only the observer and the
         // administrator choose another (or every) body.
         page("GET", "/dashboard", &[], STAFF),
@@ -167,10 +169,11 @@ dual_tests! {
             id
         };
 
+        let doc = senim_store::applications::attachments(&app.state.store, &id).await.unwrap()[0].id.clone();
         let mut failures = Vec::new();
         let mut checked = 0;
         for route in routes() {
-            let path = route.path.replace("{id}", &id).replace("{member}", &member);
+            let path = route.path.replace("{id}", &id).replace("{member}", &member).replace("{doc}", &doc);
             for (name, role, _) in ACTORS {
                 let anonymous = role.is_none();
                 let r = if route.api {

@@ -51,8 +51,8 @@ crosscheck-in-report = In the audit report
 crosscheck-hint = Found automatically in the report's text, ignoring case, line breaks and quotation marks. A missing fact may be written differently: open the report to confirm before deciding.
 crosscheck-no-report = The round has no audit report.
 crosscheck-unreadable = The audit report's text could not be read, so it cannot be compared automatically. Open the report and compare it yourself.
-crosscheck-no-text = The audit report ({ $pages } pages) has no text layer: it is probably a scan. Nothing could be compared automatically; open the report and compare it yourself.
-crosscheck-summary = The report's text ({ $pages } pages) was compared with the application: { $mismatches } facts not found or found only in part.
+crosscheck-no-text = The audit report (pages: { $pages }) has no text layer: it is probably a scan. Nothing could be compared automatically; open the report and compare it yourself.
+crosscheck-summary = The report's text (pages: { $pages }) was compared with the application; facts not found or found only in part: { $mismatches }.
 fact-system_name = Name of the system
 fact-owner_name = Owner or holder
 fact-bin_iin = BIN/IIN
@@ -82,3 +82,9 @@ mail-reminder-body = Deadlines of the Rules that need your attention:
     { $items }
     
     Sign in to Senim to examine or publish. This reminder is sent once before each deadline and once when it is missed.
+
+doc-read = read here
+doc-back = Back to the examination
+doc-download = Download the file (PDF)
+doc-text-lead = The text of the document as its PDF carries it, page by page. Layout, images and signatures are only in the file itself: download it to see them.
+doc-page = Page { $page }

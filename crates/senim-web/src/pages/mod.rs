@@ -23,6 +23,7 @@ pub mod applicant;
 pub mod calendar_admin;
 pub mod case;
 pub mod dashboard;
+pub mod document;
 pub mod editions;
 pub mod entry;
 pub mod form;
@@ -94,6 +95,7 @@ pub fn router() -> Router<AppState> {
         .route("/review/{id}/take", post(staff::take))
         .route("/review/{id}/assign", post(staff::assign))
         .route("/dashboard", get(dashboard::page))
+        .route("/review/{id}/documents/{aid}", get(document::text))
         .route("/publish/exclude", post(staff::exclude))
         .route("/publish", get(staff::publish_page).post(staff::publish))
         .route("/staff", get(staff_admin::page).post(staff_admin::create))

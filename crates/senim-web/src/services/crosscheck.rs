@@ -85,3 +85,21 @@ pub async fn extract(bytes: Vec<u8>) -> PdfText {
         Err(_) => PdfText::Failed(format!("reading the text took longer than {} s", EXTRACT_TIMEOUT.as_secs())),
     }
 }
+
+/// A document's text, page by page, for reading it inline on the examination page (the file itself is
+/// only ever served as a download). Same readers as [`audit_report`].
+pub async fn document_text(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    attachment_id: &str,
+) -> ServiceResult<(apps::Attachment, PdfText)> {
+    use senim_domain::role::Role;
+    if !matches!(user.role, Role::Reviewer | Role::BodyAdmin | Role::Observer) {
+        return Err(ServiceError::Forbidden);
+    }
+    let app = super::applications::visible(state, user, id).await?;
+    let attachment = apps::attachment_any(&state.store, &app.id, attachment_id).await?.ok_or(ServiceError::NotFound)?;
+    let text = text_of(state, &attachment.sha256).await?;
+    Ok((attachment, text))
+}

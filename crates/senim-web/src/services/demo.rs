@@ -190,6 +190,25 @@ fn pass() -> CheckOutcome {
     CheckOutcome { pass: Some(true), comment: String::new() }
 }
 
+/// An audit report as an auditor would write it about `form`: a tagged PDF with a text layer. With
+/// `wrong_bin`, the report names a different BIN/IIN (the cross-check shows the mismatch).
+pub fn audit_report_pdf(form: &senim_domain::application::ApplicationForm, wrong_bin: bool) -> anyhow::Result<Vec<u8>> {
+    let date = form.audit.date.unwrap_or(jiff::civil::date(2026, 1, 15));
+    let mut doc =
+        senim_pdf::Document::new(senim_pdf::Meta::new("Ақпараттық жүйе аудитінің есебі", senim_pdf::Lang::Kk, date));
+    let bin = if wrong_bin { "990340005678".to_owned() } else { form.applicant.bin_iin.clone() };
+    let kk = |t: &LangText| t.best(Lang::Kk).to_owned();
+    doc.heading("Ақпараттық жүйе аудитінің есебі")
+        .field("Жүйе", kk(&form.system.name))
+        .field("Тапсырыс беруші", form.applicant.name.clone())
+        .field("БСН/ЖСН", bin)
+        .field("Аудитор", kk(&form.audit.auditor))
+        .field("Аудит күні", date.strftime("%d.%m.%Y").to_string())
+        .subheading("Қорытынды")
+        .paragraph(kk(&form.audit.conclusions));
+    doc.render().map_err(|e| anyhow::anyhow!("audit report PDF: {e}"))
+}
+
 /// Loads the demo on an empty database; returns the accounts made, or `None` if users exist already.
 pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> {
     ensure_bodies(state).await?;
@@ -228,11 +247,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
         let app =
             applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if n > 0 {
-            for (kind, title) in [
-                (AttachmentKind::AuditReport, "Audit report"),
-                (AttachmentKind::CopyrightCertificate, "Copyright certificate"),
+            // The case under review has a report that names another BIN, for the cross-check to show.
+            let report = audit_report_pdf(&app.form, n == 2)?;
+            let certificate = sample_pdf("Copyright certificate");
+            for (kind, name, bytes) in [
+                (AttachmentKind::AuditReport, "Audit report.pdf", &report),
+                (AttachmentKind::CopyrightCertificate, "Copyright certificate.pdf", &certificate),
             ] {
-                applications::attach(state, applicant, &app.id, kind, &format!("{title}.pdf"), &sample_pdf(title))
+                applications::attach(state, applicant, &app.id, kind, name, bytes)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
