@@ -15,6 +15,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 pub mod applications;
 pub mod audit;
+pub mod backup;
 pub mod blobs;
 pub mod bodies;
 pub mod calendar;

@@ -147,3 +147,40 @@ fn seed_fills_a_list_and_publishes_an_edition_with_progress() {
     let o = senim(&dir, &["seed", "--body", "atlantis", "--entries", "1"], None);
     assert!(!o.status.success(), "an unknown body is an error");
 }
+
+#[test]
+fn backup_then_restore_into_a_new_data_directory_keeps_accounts_and_the_audit_log() {
+    let dir = TempDir::new("senim-cli");
+    let o = senim(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "r@health.kz",
+            "--role",
+            "reviewer",
+            "--body",
+            "health",
+            "--password-stdin",
+        ],
+        Some("a long test password\n"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = dir.0.join("senim.backup");
+    let o = senim(&dir, &["backup", file.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(last_line(&o).starts_with("backup of sqlite: "), "{}", last_line(&o));
+    assert!(!dir.0.join("senim.partial").exists(), "the partial file was renamed");
+
+    let other = TempDir::new("senim-cli-restore");
+    let o = senim(&other, &["restore", file.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(last_line(&o).contains("audit log intact"), "{}", last_line(&o));
+    // Restoring twice is refused: the database is no longer empty.
+    let o = senim(&other, &["restore", file.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("empty database"));
+    let o = senim(&other, &["audit", "verify"], None);
+    assert!(o.status.success());
+}

@@ -10,7 +10,7 @@ CREATE TABLE reminders (
     stage       TEXT NOT NULL,
     due_on      TEXT NOT NULL,
     body_code   TEXT NOT NULL REFERENCES bodies(code),
-    recipients  INTEGER NOT NULL,
+    recipients  BIGINT NOT NULL,
     sent_at     TEXT NOT NULL,
     PRIMARY KEY (subject, stage, due_on)
 );
