@@ -21,6 +21,7 @@ use crate::i18n;
 pub mod account;
 pub mod applicant;
 pub mod public;
+pub mod publisher;
 pub mod staff;
 pub mod staff_admin;
 
@@ -68,7 +69,11 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::take))
         .routes(routes!(staff::assign))
         .routes(routes!(staff::exclude))
-        .routes(routes!(staff::pending))
+        .routes(routes!(publisher::pending))
+        .routes(routes!(publisher::preview))
+        .routes(routes!(publisher::amend))
+        .routes(routes!(publisher::get_schedule, publisher::put_schedule))
+        .routes(routes!(publisher::rotate_key))
         .routes(routes!(staff::publish))
         .routes(routes!(staff_admin::list, staff_admin::create))
         .routes(routes!(staff_admin::change))

@@ -90,6 +90,20 @@ pub async fn publish_as(
     body_code: &str,
     now: Timestamp,
 ) -> ServiceResult<StoredEdition> {
+    publish_with(state, actor, body_code, now, None).await
+}
+
+/// Publication; with `scheduled_run` the day's scheduled run of the body is claimed in the same
+/// transaction as the edition (see [`super::schedule`]), so that of two instances exactly one
+/// publishes and the claim never outlives a failed publication. `State("schedule.already_run")` when
+/// another instance claimed it first.
+pub async fn publish_with(
+    state: &AppState,
+    actor: &str,
+    body_code: &str,
+    now: Timestamp,
+    scheduled_run: Option<jiff::civil::Date>,
+) -> ServiceResult<StoredEdition> {
     let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
     let key = signing_key(state).await?;
     let all = entries::of_body(&state.store, body_code).await?;
@@ -124,6 +138,11 @@ pub async fn publish_as(
     let mut tx = state.store.begin().await?;
     let previous = editions::latest_in(&mut tx, body_code).await?;
     let number = previous.as_ref().map_or(1, |p| p.number + 1);
+    if let Some(day) = scheduled_run
+        && !senim_store::schedules::claim(&mut tx, body_code, &day.to_string(), "published", Some(number)).await?
+    {
+        return Err(ServiceError::State("schedule.already_run"));
+    }
     let previous_ref = previous.as_ref().map(|p| PreviousRef {
         edition: u32::try_from(p.number).unwrap_or(u32::MAX),
         manifest_sha256: p.manifest_sha256.clone(),
@@ -153,6 +172,12 @@ pub async fn publish_as(
     }
     let settled: Vec<String> = changed.iter().map(|e| e.registry_number.clone()).collect();
     entries::settle(&mut tx, &settled).await?;
+    let amended: Vec<String> = changed
+        .iter()
+        .filter(|e| e.pending == Some(Pending::Amended))
+        .map(|e| e.registry_number.clone())
+        .collect();
+    senim_store::amendments::mark_published(&mut tx, &amended, number).await?;
     for e in &changed {
         let (from, action) = match e.pending {
             Some(Pending::Added) => (Status::Included, Action::Publish),
