@@ -89,6 +89,19 @@ fn routes() -> Vec<Route> {
         api("GET", "/api/v1/bodies/health/pending", None, &["publisher"]),
         api("POST", "/api/v1/bodies/health/editions", None, &["publisher"]),
         api("POST", "/api/v1/bodies/health/entries/NONE/exclude", Some(json!({"reason": {}})), &["publisher"]),
+        // Publication, issue 5: preview, amendment, schedule, signing keys. An unknown entry (NONE) is
+        // 404 to its body's publisher as to everyone else: the publisher's own amendments are in
+        // tests/publisher.rs.
+        page("GET", "/publish/entries/NONE/amend", &[], &[]),
+        page("POST", "/publish/entries/NONE/amend", &[("reason_kk", "")], &[]),
+        page("POST", "/publish/schedule", &[("at", "25:00")], &["publisher", "publisher_other"]),
+        page("GET", "/admin/keys", &[], &["admin"]),
+        page("POST", "/admin/keys/rotate", &[("confirm", "no")], &["admin"]),
+        api("GET", "/api/v1/bodies/health/editions/preview", None, &["publisher"]),
+        api("POST", "/api/v1/bodies/health/entries/NONE/amend", Some(json!({"fields": {}, "reason": {}})), &["publisher"]),
+        api("GET", "/api/v1/bodies/health/schedule", None, &["publisher", "body_admin"]),
+        api("PUT", "/api/v1/bodies/health/schedule", Some(json!({"at": "25:00"})), &["publisher", "body_admin"]),
+        api("POST", "/api/v1/keys/rotate", Some(json!({})), &["admin"]),
         // Staff administration.
         page("GET", "/staff?body=health", &[], &["body_admin", "admin"]),
         page(

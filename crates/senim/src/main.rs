@@ -366,11 +366,14 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Senim is serving on http://{}", listener.local_addr()?);
     let mail_worker = senim_web::services::mailer::spawn(&state)?;
+    // Scheduled publication (Rules §7 helper); each day's run is claimed in the database.
+    let scheduler = senim_web::services::schedule::spawn(&state);
     let app = senim_web::app(state);
     // The peer address is the rate limits' client key (see senim_web::rate_limit).
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     mail_worker.stop().await;
+    scheduler.stop().await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
