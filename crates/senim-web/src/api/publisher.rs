@@ -123,7 +123,11 @@ impl From<Preview> for PreviewOut {
                 excluded: p
                     .excluded
                     .into_iter()
-                    .map(|x| ExcludedOut { registry_number: x.registry_number, system_name: x.system_name, reason: x.reason })
+                    .map(|x| ExcludedOut {
+                        registry_number: x.registry_number,
+                        system_name: x.system_name,
+                        reason: x.reason,
+                    })
                     .collect(),
             },
         }
@@ -221,8 +225,9 @@ pub async fn get_schedule(
     Path(code): Path<String>,
 ) -> Result<Json<ScheduleOut>, ApiError> {
     let (at, last) = schedule::get(&state, &user, &code).await.map_err(|e| ApiError::from(e).lang(lang))?;
-    let last_run =
-        last.map(|r| serde_json::json!({"run_on": r.run_on, "ran_at": r.ran_at, "outcome": r.outcome, "edition": r.edition}));
+    let last_run = last.map(
+        |r| serde_json::json!({"run_on": r.run_on, "ran_at": r.ran_at, "outcome": r.outcome, "edition": r.edition}),
+    );
     Ok(Json(ScheduleOut { at, timezone: "Asia/Almaty", last_run }))
 }
 

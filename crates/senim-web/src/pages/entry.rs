@@ -67,10 +67,12 @@ pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): 
             }
             EntryEvent::Amended { edition, date } => Event {
                 edition: *edition,
-                text: amendments.iter().filter(|a| a.edition == Some(*edition)).fold(
-                    p.t_two("entry-amended", "edition", &edition.to_string(), "date", date),
-                    |text, a| format!("{text} {}", p.ta("entry-reason", "reason", a.reason.best(lang))),
-                ),
+                text: amendments
+                    .iter()
+                    .filter(|a| a.edition == Some(*edition))
+                    .fold(p.t_two("entry-amended", "edition", &edition.to_string(), "date", date), |text, a| {
+                        format!("{text} {}", p.ta("entry-reason", "reason", a.reason.best(lang)))
+                    }),
             },
             EntryEvent::Excluded { edition, date, reason } => Event {
                 edition: *edition,

@@ -129,7 +129,14 @@ fn i18n_summary(p: &Ctx, pv: &Preview) -> String {
     )
 }
 
-async fn publish_view(p: Ctx, state: &AppState, user: &User, body: String, m: Messages, status: StatusCode) -> Response {
+async fn publish_view(
+    p: Ctx,
+    state: &AppState,
+    user: &User,
+    body: String,
+    m: Messages,
+    status: StatusCode,
+) -> Response {
     let preview = match preview::preview(state, user, &body).await {
         Ok(x) => x,
         Err(e) => return service_error(&p, e),

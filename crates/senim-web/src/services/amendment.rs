@@ -11,9 +11,9 @@ use senim_domain::application::FieldError;
 use senim_domain::calendar::{WorkingDays, kz_date};
 use senim_domain::lang::{Lang, LangText};
 use senim_store::amendments::{self, Amendment};
+use senim_store::audit;
 use senim_store::entries::{self, Pending};
 use senim_store::users::User;
-use senim_store::audit;
 use serde_json::{Value, json};
 
 use super::publication::publisher_body;
@@ -25,7 +25,8 @@ pub const AMENDABLE: [&str; 7] =
     ["system_name", "owner", "area", "functionality", "audit.auditor", "audit.date", "audit.conclusions"];
 
 /// The language-map fields among [`AMENDABLE`].
-pub const TEXT_FIELDS: [&str; 6] = ["system_name", "owner", "area", "functionality", "audit.auditor", "audit.conclusions"];
+pub const TEXT_FIELDS: [&str; 6] =
+    ["system_name", "owner", "area", "functionality", "audit.auditor", "audit.conclusions"];
 
 /// One amended value.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +94,8 @@ pub fn apply(entry: &Annex2Entry, values: &[FieldValue]) -> (Annex2Entry, Vec<St
             FieldValue::AuditDate(d) => after.audit.date = *d,
         }
     }
-    let changed = AMENDABLE.iter().filter(|f| field_value(entry, f) != field_value(&after, f)).map(|f| (*f).to_owned()).collect();
+    let changed =
+        AMENDABLE.iter().filter(|f| field_value(entry, f) != field_value(&after, f)).map(|f| (*f).to_owned()).collect();
     (after, changed)
 }
 

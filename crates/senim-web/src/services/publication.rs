@@ -172,11 +172,8 @@ pub async fn publish_with(
     }
     let settled: Vec<String> = changed.iter().map(|e| e.registry_number.clone()).collect();
     entries::settle(&mut tx, &settled).await?;
-    let amended: Vec<String> = changed
-        .iter()
-        .filter(|e| e.pending == Some(Pending::Amended))
-        .map(|e| e.registry_number.clone())
-        .collect();
+    let amended: Vec<String> =
+        changed.iter().filter(|e| e.pending == Some(Pending::Amended)).map(|e| e.registry_number.clone()).collect();
     senim_store::amendments::mark_published(&mut tx, &amended, number).await?;
     for e in &changed {
         let (from, action) = match e.pending {

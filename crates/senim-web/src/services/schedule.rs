@@ -11,9 +11,9 @@ use jiff::civil::{Date, Time};
 use senim_domain::application::FieldError;
 use senim_domain::calendar::KZ_OFFSET_HOURS;
 use senim_domain::role::Role;
+use senim_store::audit;
 use senim_store::schedules::{self, Run, Schedule};
 use senim_store::users::User;
-use senim_store::audit;
 use serde_json::json;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -60,8 +60,7 @@ pub async fn set(state: &AppState, user: &User, body_code: &str, at: Option<&str
     };
     let mut tx = state.store.begin().await?;
     schedules::set(&mut tx, body_code, at.as_deref(), &user.id).await?;
-    audit::append(&mut tx, &user.id, "schedule.set", body_code, &json!({"at": at, "timezone": "Asia/Almaty"}))
-        .await?;
+    audit::append(&mut tx, &user.id, "schedule.set", body_code, &json!({"at": at, "timezone": "Asia/Almaty"})).await?;
     tx.commit().await?;
     Ok(at)
 }
@@ -69,11 +68,20 @@ pub async fn set(state: &AppState, user: &User, body_code: &str, at: Option<&str
 /// What one pass did for one body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Published { body: String, edition: i64 },
-    Nothing { body: String },
+    Published {
+        body: String,
+        edition: i64,
+    },
+    Nothing {
+        body: String,
+    },
     /// Another instance ran it first.
-    Skipped { body: String },
-    Failed { body: String },
+    Skipped {
+        body: String,
+    },
+    Failed {
+        body: String,
+    },
 }
 
 fn local(now: Timestamp) -> (Date, Time) {

@@ -11,9 +11,9 @@
 use jiff::Timestamp;
 use senim_domain::role::Role;
 use senim_publish::keys::EditionKey;
+use senim_store::audit;
 use senim_store::keys::{self, StoredKey};
 use senim_store::users::User;
-use senim_store::audit;
 use serde_json::json;
 
 use super::{ServiceError, ServiceResult};
