@@ -424,6 +424,41 @@ dual_tests! {
         assert_eq!(s.at_time, None, "an empty time switches it off");
     }
 
+    async fn with_a_key_passphrase_new_signing_keys_are_stored_sealed(db: TestDb) {
+        use senim_web::services::key_vault::{self, Passphrase};
+        let pass = Passphrase("a long key passphrase".into());
+        let config = senim_web::Config { key_passphrase: Some(pass), ..senim_web::Config::default() };
+        let sealed_state = senim_web::AppState::load(db.store.clone(), config).await.unwrap();
+        senim_web::services::demo::ensure_bodies(&sealed_state).await.unwrap();
+        let key = senim_web::services::publication::signing_key(&sealed_state).await.unwrap();
+        let stored = senim_store::keys::active(&db.store).await.unwrap().unwrap();
+        assert!(key_vault::is_sealed(&stored.secret_key), "the secret is stored sealed");
+        assert!(!stored.secret_key.windows(32).any(|w| w == key.secret_bytes()), "not in clear");
+        let again = senim_web::services::publication::signing_key(&sealed_state).await.unwrap();
+        assert_eq!(again.key_id(), key.key_id(), "and opens again with the passphrase");
+
+        // Without the passphrase (or with a wrong one) a sealed key cannot sign: an error, not a new key.
+        let plain = senim_web::AppState::load(db.store.clone(), senim_web::Config::default()).await.unwrap();
+        assert!(senim_web::services::publication::signing_key(&plain).await.is_err());
+        let wrong = senim_web::Config { key_passphrase: Some(Passphrase("wrong".into())), ..senim_web::Config::default() };
+        let wrong = senim_web::AppState::load(db.store.clone(), wrong).await.unwrap();
+        assert!(senim_web::services::publication::signing_key(&wrong).await.is_err());
+        assert_eq!(senim_store::keys::all(&db.store).await.unwrap().len(), 1);
+
+        // A rotation under the passphrase seals the new key too.
+        let admin = {
+            let hash = senim_web::auth::hash_password(PASSWORD).unwrap();
+            let mut tx = db.store.begin().await.unwrap();
+            let u = senim_store::users::create(&mut tx, senim_store::users::NewUser {
+                email: "admin@senim.test", name: "admin", password_hash: &hash, role: Role::Admin, body_code: None,
+            }).await.unwrap();
+            tx.commit().await.unwrap();
+            u
+        };
+        let r = senim_web::services::signing_keys::rotate(&sealed_state, &admin, Timestamp::now()).await.unwrap();
+        assert!(key_vault::is_sealed(&r.key.secret_key));
+    }
+
     async fn openapi_lists_the_publisher_calls(db: TestDb) {
         let app = TestApp::new(db).await;
         let doc = app.api("GET", "/api/openapi.json", None, None).await.json();

@@ -295,7 +295,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Seed { db, body, entries } => {
             let store = db.open().await?;
-            let state = AppState::load(store.clone(), Config::default()).await?;
+            let config = Config { key_passphrase: key_passphrase(), ..Config::default() };
+            let state = AppState::load(store.clone(), config).await?;
             let started = std::time::Instant::now();
             let seeded = senim_web::services::seed::seed(&state, &body, entries, &progress_bar).await?;
             eprintln!();
@@ -342,7 +343,7 @@ async fn serve(
     limits: LimitArgs,
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let mut config = Config { secure_cookies, demo, public_url, ..Config::default() };
+    let mut config = Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), ..Config::default() };
     mail.apply(&mut config);
     limits.apply(&mut config);
     let state = AppState::load(store.clone(), config).await?;
@@ -376,6 +377,12 @@ async fn serve(
     scheduler.stop().await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `SENIM_KEY_PASSPHRASE`: seals new signing keys at rest. Read from the environment only, never a
+/// flag, so that it does not show in the process list.
+fn key_passphrase() -> Option<senim_web::services::key_vault::Passphrase> {
+    std::env::var("SENIM_KEY_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(senim_web::services::key_vault::Passphrase)
 }
 
 async fn shutdown() {

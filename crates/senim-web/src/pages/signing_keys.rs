@@ -32,12 +32,18 @@ pub struct KeysPage {
     pub keys: Vec<StoredKey>,
     pub error: String,
     pub rotated: bool,
+    /// Whether new keys are sealed (`SENIM_KEY_PASSPHRASE` is set).
+    pub sealing: bool,
 }
 
 impl KeysPage {
     pub fn public_key(&self, k: &StoredKey) -> String {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(&k.public_key)
+    }
+    pub fn stored(&self, k: &StoredKey) -> String {
+        let sealed = crate::services::key_vault::is_sealed(&k.secret_key);
+        self.p.t(if sealed { "keys-sealed" } else { "keys-unsealed" })
     }
 }
 
@@ -47,7 +53,8 @@ async fn view(p: Ctx, state: &AppState, user: &User, error: String, rotated: boo
         Err(e) => return service_error(&p, e),
     };
     let status = if error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    (status, render(&KeysPage { p, keys, error, rotated })).into_response()
+    let sealing = state.config.key_passphrase.is_some();
+    (status, render(&KeysPage { p, keys, error, rotated, sealing })).into_response()
 }
 
 #[derive(serde::Deserialize)]

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod calendar_admin;
 pub mod demo;
 pub mod documents;
+pub mod key_vault;
 pub mod lists;
 pub mod mailer;
 pub mod notify;

@@ -29,13 +29,13 @@ pub fn publisher_body<'u>(user: &'u User, body_code: &str) -> ServiceResult<&'u 
 /// The signing key, generated on first use.
 pub async fn signing_key(state: &AppState) -> ServiceResult<EditionKey> {
     if let Some(k) = keys::active(&state.store).await? {
-        return key_from_stored(&k);
+        return key_from_stored(state, &k);
     }
     let key = EditionKey::generate();
     let stored = StoredKey {
         key_id: key.key_id(),
         public_key: key.public_bytes().to_vec(),
-        secret_key: key.secret_bytes().to_vec(),
+        secret_key: seal_secret(state, &key)?,
         valid_from: senim_store::now_rfc3339(),
         valid_until: None,
     };
@@ -46,13 +46,16 @@ pub async fn signing_key(state: &AppState) -> ServiceResult<EditionKey> {
     Ok(key)
 }
 
-fn key_from_stored(k: &StoredKey) -> ServiceResult<EditionKey> {
-    let secret: [u8; 32] = k
-        .secret_key
-        .as_slice()
-        .try_into()
-        .map_err(|_| ServiceError::Internal(anyhow::anyhow!("signing key {} is malformed", k.key_id)))?;
+fn key_from_stored(state: &AppState, k: &StoredKey) -> ServiceResult<EditionKey> {
+    let secret = super::key_vault::open(&k.secret_key, state.config.key_passphrase.as_ref())
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("signing key {}: {e}", k.key_id)))?;
     Ok(EditionKey::from_secret_bytes(&secret))
+}
+
+/// The secret half as stored: sealed when a key passphrase is configured (see `key_vault`).
+pub fn seal_secret(state: &AppState, key: &EditionKey) -> ServiceResult<Vec<u8>> {
+    super::key_vault::seal(&key.secret_bytes(), state.config.key_passphrase.as_ref())
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("sealing the signing key: {e}")))
 }
 
 /// Every public key ever used, for `GET /api/v1/keys`.

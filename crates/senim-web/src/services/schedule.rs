@@ -104,9 +104,14 @@ pub async fn run_due(state: &AppState, now: Timestamp) -> ServiceResult<Vec<Outc
         let outcome = match publication::publish_with(state, ACTOR, &body_code, now, Some(today)).await {
             Ok(e) => Outcome::Published { body, edition: e.number },
             Err(ServiceError::State("schedule.already_run")) => Outcome::Skipped { body },
+            // Nothing pending may also mean that another instance has just published them: then its
+            // claim is already there and this pass did nothing.
             Err(ServiceError::State("publication.nothing_pending")) => {
-                record(state, &body_code, &day, "nothing").await?;
-                Outcome::Nothing { body }
+                if record(state, &body_code, &day, "nothing").await? {
+                    Outcome::Nothing { body }
+                } else {
+                    Outcome::Skipped { body }
+                }
             }
             Err(e) => {
                 tracing::error!(body = %body_code, error = %e, "scheduled publication failed");
@@ -119,14 +124,16 @@ pub async fn run_due(state: &AppState, now: Timestamp) -> ServiceResult<Vec<Outc
     Ok(out)
 }
 
-/// Records a run that published nothing (claiming the day, so it is not tried again).
-async fn record(state: &AppState, body_code: &str, day: &str, outcome: &str) -> ServiceResult<()> {
+/// Records a run that published nothing (claiming the day, so it is not tried again); `false` when the
+/// day was already claimed.
+async fn record(state: &AppState, body_code: &str, day: &str, outcome: &str) -> ServiceResult<bool> {
     let mut tx = state.store.begin().await?;
-    if schedules::claim(&mut tx, body_code, day, outcome, None).await? {
+    let claimed = schedules::claim(&mut tx, body_code, day, outcome, None).await?;
+    if claimed {
         audit::append(&mut tx, ACTOR, "schedule.run", body_code, &json!({"day": day, "outcome": outcome})).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(claimed)
 }
 
 /// The running scheduler; [`SchedulerHandle::stop`] ends it.

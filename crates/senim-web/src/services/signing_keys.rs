@@ -3,10 +3,10 @@
 //! verifying (`senim_publish::verify` accepts a retired key only for editions stamped no later than its
 //! `valid_until`); a new key is generated and signs every later edition.
 //!
-//! Storage: the secret halves are kept in the database (`signing_keys.secret_key`) unencrypted, so
-//! that every instance of a deployment signs with the same key and a backup restores it. Whoever can
-//! read the database or a backup of it can sign editions: protect both accordingly, and rotate the key
-//! when either may have leaked (`docs/architecture.md`).
+//! Storage: the secret halves are kept in the database (`signing_keys.secret_key`), so that every
+//! instance of a deployment signs with the same key and a backup restores it. Without
+//! `SENIM_KEY_PASSPHRASE` they are stored unencrypted, and whoever can read the database or a backup can
+//! sign editions; with it, new keys are sealed (`key_vault`). Rotate the key when it may have leaked.
 
 use jiff::Timestamp;
 use senim_domain::role::Role;
@@ -47,7 +47,7 @@ pub async fn rotate(state: &AppState, user: &User, now: Timestamp) -> ServiceRes
     let stored = StoredKey {
         key_id: key.key_id(),
         public_key: key.public_bytes().to_vec(),
-        secret_key: key.secret_bytes().to_vec(),
+        secret_key: super::publication::seal_secret(state, &key)?,
         valid_from: at.clone(),
         valid_until: None,
     };
