@@ -385,7 +385,8 @@ pub async fn amend_form(p: Ctx, State(state): State<AppState>, Path(number): Pat
     amend_page(p, &entry, &values, &[], StatusCode::OK)
 }
 
-/// The form's fields as the API's `fields` object.
+/// The form's fields as the API's `fields` object. A field none of whose inputs was sent is left out
+/// (unchanged); the form itself always sends every input.
 fn fields_json(form: &HashMap<String, String>) -> Value {
     let mut fields = Map::new();
     let mut audit = Map::new();
@@ -397,9 +398,13 @@ fn fields_json(form: &HashMap<String, String>) -> Value {
                     m.insert(l.code().to_owned(), Value::String(t.clone()));
                 }
             }
+            if m.is_empty() {
+                continue;
+            }
             Value::Object(m)
         } else {
-            Value::String(form.get(code).cloned().unwrap_or_default())
+            let Some(v) = form.get(code) else { continue };
+            Value::String(v.clone())
         };
         match code.strip_prefix("audit.") {
             Some(sub) => audit.insert(sub.to_owned(), value),
