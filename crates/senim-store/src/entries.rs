@@ -138,3 +138,28 @@ pub async fn settle(tx: &mut Tx<'_>, registry_numbers: &[String]) -> Result<()> 
     }
     Ok(())
 }
+
+/// Rules §7 (an updated List is posted as an updated edition): replaces a published entry's Annex 2
+/// row with its amended text, to be published with the next edition. Only a listed entry that is
+/// already published (no change pending, or an earlier amendment pending) can be amended. The
+/// publication due date becomes that of the amendment unless an earlier amendment already waits.
+pub async fn amend(
+    tx: &mut Tx<'_>,
+    registry_number: &str,
+    entry: &Annex2Entry,
+    reason: &LangText,
+    publication_due_on: Date,
+) -> Result<bool> {
+    let json = serde_json::to_string(entry)?;
+    let reason = serde_json::to_string(reason)?;
+    let done = on_tx!(tx, c => sqlx::query(
+        "UPDATE entries SET entry = $1, pending_reason = $2, \
+         publication_due_on = CASE WHEN pending = 'amended' THEN publication_due_on ELSE $3 END, \
+         pending_since = CASE WHEN pending = 'amended' THEN pending_since ELSE $4 END, pending = 'amended' \
+         WHERE registry_number = $5 AND state = 'listed' AND (pending IS NULL OR pending = 'amended')",
+    )
+    .bind(&json).bind(&reason).bind(publication_due_on.to_string()).bind(crate::now_rfc3339()).bind(registry_number)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}

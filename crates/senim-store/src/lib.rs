@@ -13,6 +13,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+pub mod amendments;
 pub mod applications;
 pub mod audit;
 pub mod backup;
@@ -26,6 +27,7 @@ pub mod entries;
 pub mod keys;
 pub mod organisations;
 pub mod outbox;
+pub mod schedules;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;

@@ -40,6 +40,8 @@ pub struct Config {
     /// The address users reach the site at (`SENIM_PUBLIC_URL`), for links in e-mails; without it
     /// links are site-relative.
     pub public_url: String,
+    /// Seals new edition signing keys at rest (`SENIM_KEY_PASSPHRASE`); see [`services::key_vault`].
+    pub key_passphrase: Option<services::key_vault::Passphrase>,
 }
 
 #[derive(Clone)]

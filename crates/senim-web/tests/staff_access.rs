@@ -103,6 +103,25 @@ fn routes() -> Vec<Route> {
         api("GET", "/api/v1/bodies/health/pending", None, &["publisher"]),
         api("POST", "/api/v1/bodies/health/editions", None, &["publisher"]),
         api("POST", "/api/v1/bodies/health/entries/NONE/exclude", Some(json!({"reason": {}})), &["publisher"]),
+        // Publication, issue 5: preview, amendment (`{entry}`: a published health entry; the requests
+        // carry no reason, so nothing is amended), schedule, signing keys.
+        page("GET", "/publish/entries/{entry}/amend", &[], &["publisher"]),
+        page("POST", "/publish/entries/{entry}/amend", &[("reason_kk", "")], &["publisher"]),
+        page("GET", "/publish/entries/NONE/amend", &[], &[]),
+        page("POST", "/publish/schedule", &[("at", "25:00")], &["publisher", "publisher_other"]),
+        page("GET", "/admin/keys", &[], &["admin"]),
+        page("POST", "/admin/keys/rotate", &[("confirm", "no")], &["admin"]),
+        api("GET", "/api/v1/bodies/health/editions/preview", None, &["publisher"]),
+        api(
+            "POST",
+            "/api/v1/bodies/health/entries/{entry}/amend",
+            Some(json!({"fields": {}, "reason": {}})),
+            &["publisher"],
+        ),
+        api("POST", "/api/v1/bodies/health/entries/NONE/amend", Some(json!({"fields": {}, "reason": {}})), &[]),
+        api("GET", "/api/v1/bodies/health/schedule", None, &["publisher", "body_admin"]),
+        api("PUT", "/api/v1/bodies/health/schedule", Some(json!({"at": "25:00"})), &["publisher", "body_admin"]),
+        api("POST", "/api/v1/keys/rotate", Some(json!({})), &["admin"]),
         // Staff administration.
         page("GET", "/staff?body=health", &[], &["body_admin", "admin"]),
         page(
@@ -168,12 +187,34 @@ dual_tests! {
             assert_eq!(r.status, StatusCode::OK, "{}", r.text());
             id
         };
+        // A published entry of the health List, for the amendment routes.
+        let entry = {
+            let applicant = &tokens["applicant"];
+            let r = app.api("POST", "/api/v1/applications", Some(applicant), Some(complete_form("Жарияланған жүйе"))).await;
+            let eid = r.json()["id"].as_str().unwrap().to_owned();
+            for kind in ["audit_report", "copyright_certificate"] {
+                app.upload(&format!("/api/v1/applications/{eid}/attachments"), Auth::Token(applicant), kind, "d.pdf", &pdf(kind)).await;
+            }
+            app.api("POST", &format!("/api/v1/applications/{eid}/submit"), Some(applicant), None).await;
+            let pass = json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true}, "audit": {"pass": true}}});
+            let r = app.api("POST", &format!("/api/v1/applications/{eid}/review"), Some(&tokens["reviewer"]), Some(pass)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            let number = r.json()["registry_number"].as_str().unwrap().to_owned();
+            let r = app.api("POST", "/api/v1/bodies/health/editions", Some(&tokens["publisher"]), None).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            number
+        };
 
         let doc = senim_store::applications::attachments(&app.state.store, &id).await.unwrap()[0].id.clone();
         let mut failures = Vec::new();
         let mut checked = 0;
         for route in routes() {
-            let path = route.path.replace("{id}", &id).replace("{member}", &member).replace("{doc}", &doc);
+            let path = route
+                .path
+                .replace("{id}", &id)
+                .replace("{member}", &member)
+                .replace("{doc}", &doc)
+                .replace("{entry}", &entry);
             for (name, role, _) in ACTORS {
                 let anonymous = role.is_none();
                 let r = if route.api {

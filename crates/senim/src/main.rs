@@ -310,7 +310,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Seed { db, body, entries } => {
             let store = db.open().await?;
-            let state = AppState::load(store.clone(), Config::default()).await?;
+            let config = Config { key_passphrase: key_passphrase(), ..Config::default() };
+            let state = AppState::load(store.clone(), config).await?;
             let started = std::time::Instant::now();
             let seeded = senim_web::services::seed::seed(&state, &body, entries, &progress_bar).await?;
             eprintln!();
@@ -394,7 +395,7 @@ async fn serve(
     limits: LimitArgs,
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let mut config = Config { secure_cookies, demo, public_url, ..Config::default() };
+    let mut config = Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), ..Config::default() };
     mail.apply(&mut config);
     limits.apply(&mut config);
     let state = AppState::load(store.clone(), config).await?;
@@ -419,14 +420,23 @@ async fn serve(
     println!("Senim is serving on http://{}", listener.local_addr()?);
     let mail_worker = senim_web::services::mailer::spawn(&state)?;
     let reminders = senim_web::services::reminders::spawn(&state);
+    // Scheduled publication (Rules §7 helper); each day's run is claimed in the database.
+    let scheduler = senim_web::services::schedule::spawn(&state);
     let app = senim_web::app(state);
     // The peer address is the rate limits' client key (see senim_web::rate_limit).
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     reminders.stop().await;
     mail_worker.stop().await;
+    scheduler.stop().await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `SENIM_KEY_PASSPHRASE`: seals new signing keys at rest. Read from the environment only, never a
+/// flag, so that it does not show in the process list.
+fn key_passphrase() -> Option<senim_web::services::key_vault::Passphrase> {
+    std::env::var("SENIM_KEY_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(senim_web::services::key_vault::Passphrase)
 }
 
 async fn shutdown() {

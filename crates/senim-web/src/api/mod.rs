@@ -22,6 +22,7 @@ pub mod account;
 pub mod applicant;
 pub mod deadlines;
 pub mod public;
+pub mod publisher;
 pub mod staff;
 pub mod staff_admin;
 
@@ -71,7 +72,11 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::take))
         .routes(routes!(staff::assign))
         .routes(routes!(staff::exclude))
-        .routes(routes!(staff::pending))
+        .routes(routes!(publisher::pending))
+        .routes(routes!(publisher::preview))
+        .routes(routes!(publisher::amend))
+        .routes(routes!(publisher::get_schedule, publisher::put_schedule))
+        .routes(routes!(publisher::rotate_key))
         .routes(routes!(staff::publish))
         .routes(routes!(staff_admin::list, staff_admin::create))
         .routes(routes!(staff_admin::change))

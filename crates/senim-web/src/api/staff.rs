@@ -128,39 +128,6 @@ pub async fn review(
     Ok(Json(body).into_response())
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PendingEntry {
-    pub registry_number: String,
-    pub change: String,
-    pub included_on: String,
-    pub publication_due_on: String,
-    #[schema(value_type = Object)]
-    pub system_name: senim_domain::lang::LangText,
-}
-
-/// Included or changed entries not yet in an edition, with their publication due date (Rules §7).
-#[utoipa::path(get, path = "/api/v1/bodies/{code}/pending", tag = "publisher", security(("bearer" = [])),
-    params(("code" = String, Path)), responses((status = 200, body = [PendingEntry]), (status = 401), (status = 403)))]
-pub async fn pending(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(code): Path<String>,
-) -> Result<Json<Vec<PendingEntry>>, ApiError> {
-    let entries = publication::pending(&state, &user, &code).await?;
-    Ok(Json(
-        entries
-            .into_iter()
-            .map(|e| PendingEntry {
-                registry_number: e.registry_number,
-                change: e.pending.map(|p| p.code()).unwrap_or_default().to_owned(),
-                included_on: e.included_on.to_string(),
-                publication_due_on: e.publication_due_on.to_string(),
-                system_name: e.entry.system_name,
-            })
-            .collect(),
-    ))
-}
-
 /// Publishes the next edition with every pending change → the signed manifest.
 #[utoipa::path(post, path = "/api/v1/bodies/{code}/editions", tag = "publisher", security(("bearer" = [])),
     params(("code" = String, Path)),

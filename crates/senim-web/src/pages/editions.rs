@@ -34,6 +34,10 @@ pub struct EditionsPage {
     pub code: String,
     pub body_name: String,
     pub editions: Vec<EditionRow>,
+    /// The change log with reasons: (edition, line), newest edition first. Exclusion reasons come from
+    /// the signed manifests; amendment reasons from the amendments' records (the manifest lists only
+    /// the registry numbers of amended entries).
+    pub log: Vec<(i64, String)>,
 }
 
 pub async fn editions(p: Ctx, State(state): State<AppState>, Path(code): Path<String>) -> Response {
@@ -61,7 +65,19 @@ pub async fn editions(p: Ctx, State(state): State<AppState>, Path(code): Path<St
             }
         })
         .collect();
-    render(&EditionsPage { body_name: p.text(&body.name), code, editions, p })
+    let amendments = senim_store::amendments::published(&state.store, &code).await.unwrap_or_default();
+    let mut log = Vec::new();
+    for e in all.iter().rev() {
+        for a in amendments.iter().filter(|a| a.edition == Some(e.number)) {
+            let what = p.ta("editions-log-amended", "number", &a.registry_number);
+            log.push((e.number, format!("{what} {}", p.ta("entry-reason", "reason", a.reason.best(p.lang)))));
+        }
+        for x in &e.manifest.changes.excluded {
+            let what = p.ta("editions-log-excluded", "number", &x.registry_number);
+            log.push((e.number, format!("{what} {}", p.ta("entry-reason", "reason", x.reason.best(p.lang)))));
+        }
+    }
+    render(&EditionsPage { body_name: p.text(&body.name), code, editions, log, p })
 }
 
 #[derive(Deserialize)]

@@ -47,6 +47,7 @@ pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): 
         Err(e) => return service_error(&p, e),
     };
     let lang = p.lang;
+    let amendments = senim_store::amendments::of_entry(&state.store, &number).await.unwrap_or_default();
     let e = &record.entry;
     let mut fields: Vec<(String, String)> = column_titles(lang)
         .iter()
@@ -66,7 +67,12 @@ pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): 
             }
             EntryEvent::Amended { edition, date } => Event {
                 edition: *edition,
-                text: p.t_two("entry-amended", "edition", &edition.to_string(), "date", date),
+                text: amendments
+                    .iter()
+                    .filter(|a| a.edition == Some(*edition))
+                    .fold(p.t_two("entry-amended", "edition", &edition.to_string(), "date", date), |text, a| {
+                        format!("{text} {}", p.ta("entry-reason", "reason", a.reason.best(lang)))
+                    }),
             },
             EntryEvent::Excluded { edition, date, reason } => Event {
                 edition: *edition,

@@ -31,7 +31,9 @@ pub mod list;
 pub mod opendata;
 pub mod organisation;
 pub mod public;
+pub mod publisher;
 pub mod second_factor;
+pub mod signing_keys;
 pub mod signup;
 pub mod staff;
 pub mod staff_admin;
@@ -96,8 +98,12 @@ pub fn router() -> Router<AppState> {
         .route("/review/{id}/assign", post(staff::assign))
         .route("/dashboard", get(dashboard::page))
         .route("/review/{id}/documents/{aid}", get(document::text))
-        .route("/publish/exclude", post(staff::exclude))
-        .route("/publish", get(staff::publish_page).post(staff::publish))
+        .route("/publish/exclude", post(publisher::exclude))
+        .route("/publish", get(publisher::publish_page).post(publisher::publish))
+        .route("/publish/schedule", post(publisher::set_schedule))
+        .route("/publish/entries/{number}/amend", get(publisher::amend_form).post(publisher::amend))
+        .route("/admin/keys", get(signing_keys::page))
+        .route("/admin/keys/rotate", post(signing_keys::rotate))
         .route("/staff", get(staff_admin::page).post(staff_admin::create))
         .route("/staff/second-factor", post(staff_admin::require_second_factor))
         .route("/staff/{id}/disable", post(staff_admin::disable))

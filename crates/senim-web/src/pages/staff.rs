@@ -1,4 +1,5 @@
-//! The body's pages: the review queue (Rules §6, §8), the examination and decision, publication (§7).
+//! The body's pages: the review queue (Rules §6, §8), the examination and decision. Publication (§7) is
+//! in `publisher.rs`.
 
 use askama::Template;
 use axum::Form;
@@ -11,15 +12,13 @@ use senim_domain::calendar::kz_date;
 use senim_domain::review::{CheckOutcome, ChecklistInput};
 use senim_domain::role::Role;
 use senim_store::applications::{self as apps, Application, Attachment, Round};
-use senim_store::editions::{self, StoredEdition};
-use senim_store::entries::ListEntry;
 use senim_store::staff::QueueFilter;
 use senim_store::users::User;
 
 use super::form::{Values, flatten};
 use super::{Ctx, error_page, render, require_user, see_other, service_error};
 use crate::AppState;
-use crate::services::{ServiceError, applications as app_svc, publication, review, second_factor};
+use crate::services::{ServiceError, applications as app_svc, review, second_factor};
 
 /// The signed-in staff member, if their role is one of `roles` (body roles need their body). Staff
 /// who must enrol a second factor are sent to do so first.
@@ -415,92 +414,6 @@ pub async fn decide(
     match review::decide(&state, &user, &id, &input, Timestamp::now()).await {
         Ok(_) => see_other(&format!("/review/{id}")),
         Err(ServiceError::Invalid(errors)) => examine_page(p, &state, &user, &id, input, errors).await,
-        Err(e) => service_error(&p, e),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "publish.html")]
-pub struct PublishPage {
-    pub p: Ctx,
-    pub body: String,
-    pub pending: Vec<ListEntry>,
-    pub editions: Vec<StoredEdition>,
-    pub nothing: bool,
-    /// Entries in the current List that may be excluded.
-    pub listed: Vec<ListEntry>,
-    pub exclude_error: String,
-}
-
-impl PublishPage {
-    pub fn change(&self, e: &ListEntry) -> String {
-        self.p.t(&format!("change-{}", e.pending.map_or("none", |c| c.code())))
-    }
-}
-
-async fn publish_view(p: Ctx, state: &AppState, user: &User, nothing: bool, exclude_error: String) -> Response {
-    let body = user.body_code.clone().unwrap_or_default();
-    let pending = match publication::pending(state, user, &body).await {
-        Ok(x) => x,
-        Err(e) => return service_error(&p, e),
-    };
-    let editions = editions::history(&state.store, &body).await.unwrap_or_default();
-    let listed = senim_store::entries::of_body(&state.store, &body)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| e.listed && e.pending.is_none())
-        .collect();
-    let status = if exclude_error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    (status, render(&PublishPage { p, body, pending, editions, nothing, listed, exclude_error })).into_response()
-}
-
-pub async fn publish_page(p: Ctx, State(state): State<AppState>) -> Response {
-    let user = match staff(&p, &state, &[Role::Publisher]).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    publish_view(p, &state, &user, false, String::new()).await
-}
-
-pub async fn publish(p: Ctx, State(state): State<AppState>) -> Response {
-    let user = match staff(&p, &state, &[Role::Publisher]).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let body = user.body_code.clone().unwrap_or_default();
-    match publication::publish(&state, &user, &body, Timestamp::now()).await {
-        Ok(_) => see_other(&format!("/bodies/{body}")),
-        Err(ServiceError::State(_)) => publish_view(p, &state, &user, true, String::new()).await,
-        Err(e) => service_error(&p, e),
-    }
-}
-
-#[derive(serde::Deserialize)]
-pub struct ExcludeForm {
-    #[serde(default)]
-    registry_number: String,
-    #[serde(default)]
-    reason_kk: String,
-    #[serde(default)]
-    reason_ru: String,
-}
-
-pub async fn exclude(p: Ctx, State(state): State<AppState>, Form(f): Form<ExcludeForm>) -> Response {
-    let user = match staff(&p, &state, &[Role::Publisher]).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let body = user.body_code.clone().unwrap_or_default();
-    let reason = senim_domain::lang::LangText::new()
-        .with(senim_domain::lang::Lang::Kk, f.reason_kk)
-        .with(senim_domain::lang::Lang::Ru, f.reason_ru);
-    match publication::exclude(&state, &user, &body, &f.registry_number, &reason).await {
-        Ok(()) => see_other("/publish"),
-        Err(ServiceError::Invalid(errors)) => {
-            let msg = errors.first().map(|e| p.error_text(e)).unwrap_or_default();
-            publish_view(p, &state, &user, false, msg).await
-        }
         Err(e) => service_error(&p, e),
     }
 }

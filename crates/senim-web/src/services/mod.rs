@@ -2,20 +2,25 @@
 //! its audit record and its e-mails. Handlers (pages and API) call these and only render.
 
 pub mod accounts;
+pub mod amendment;
 pub mod applications;
 pub mod calendar_admin;
 pub mod crosscheck;
 pub mod dashboard;
 pub mod demo;
 pub mod documents;
+pub mod key_vault;
 pub mod lists;
 pub mod mailer;
 pub mod notify;
+pub mod preview;
 pub mod publication;
 pub mod reminders;
 pub mod review;
+pub mod schedule;
 pub mod second_factor;
 pub mod seed;
+pub mod signing_keys;
 pub mod staff;
 
 use senim_domain::application::FieldError;

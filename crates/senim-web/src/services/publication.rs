@@ -29,13 +29,13 @@ pub fn publisher_body<'u>(user: &'u User, body_code: &str) -> ServiceResult<&'u 
 /// The signing key, generated on first use.
 pub async fn signing_key(state: &AppState) -> ServiceResult<EditionKey> {
     if let Some(k) = keys::active(&state.store).await? {
-        return key_from_stored(&k);
+        return key_from_stored(state, &k);
     }
     let key = EditionKey::generate();
     let stored = StoredKey {
         key_id: key.key_id(),
         public_key: key.public_bytes().to_vec(),
-        secret_key: key.secret_bytes().to_vec(),
+        secret_key: seal_secret(state, &key)?,
         valid_from: senim_store::now_rfc3339(),
         valid_until: None,
     };
@@ -46,13 +46,16 @@ pub async fn signing_key(state: &AppState) -> ServiceResult<EditionKey> {
     Ok(key)
 }
 
-fn key_from_stored(k: &StoredKey) -> ServiceResult<EditionKey> {
-    let secret: [u8; 32] = k
-        .secret_key
-        .as_slice()
-        .try_into()
-        .map_err(|_| ServiceError::Internal(anyhow::anyhow!("signing key {} is malformed", k.key_id)))?;
+fn key_from_stored(state: &AppState, k: &StoredKey) -> ServiceResult<EditionKey> {
+    let secret = super::key_vault::open(&k.secret_key, state.config.key_passphrase.as_ref())
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("signing key {}: {e}", k.key_id)))?;
     Ok(EditionKey::from_secret_bytes(&secret))
+}
+
+/// The secret half as stored: sealed when a key passphrase is configured (see `key_vault`).
+pub fn seal_secret(state: &AppState, key: &EditionKey) -> ServiceResult<Vec<u8>> {
+    super::key_vault::seal(&key.secret_bytes(), state.config.key_passphrase.as_ref())
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("sealing the signing key: {e}")))
 }
 
 /// Every public key ever used, for `GET /api/v1/keys`.
@@ -90,6 +93,20 @@ pub async fn publish_as(
     body_code: &str,
     now: Timestamp,
 ) -> ServiceResult<StoredEdition> {
+    publish_with(state, actor, body_code, now, None).await
+}
+
+/// Publication; with `scheduled_run` the day's scheduled run of the body is claimed in the same
+/// transaction as the edition (see [`super::schedule`]), so that of two instances exactly one
+/// publishes and the claim never outlives a failed publication. `State("schedule.already_run")` when
+/// another instance claimed it first.
+pub async fn publish_with(
+    state: &AppState,
+    actor: &str,
+    body_code: &str,
+    now: Timestamp,
+    scheduled_run: Option<jiff::civil::Date>,
+) -> ServiceResult<StoredEdition> {
     let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
     let key = signing_key(state).await?;
     let all = entries::of_body(&state.store, body_code).await?;
@@ -124,6 +141,11 @@ pub async fn publish_as(
     let mut tx = state.store.begin().await?;
     let previous = editions::latest_in(&mut tx, body_code).await?;
     let number = previous.as_ref().map_or(1, |p| p.number + 1);
+    if let Some(day) = scheduled_run
+        && !senim_store::schedules::claim(&mut tx, body_code, &day.to_string(), "published", Some(number)).await?
+    {
+        return Err(ServiceError::State("schedule.already_run"));
+    }
     let previous_ref = previous.as_ref().map(|p| PreviousRef {
         edition: u32::try_from(p.number).unwrap_or(u32::MAX),
         manifest_sha256: p.manifest_sha256.clone(),
@@ -153,6 +175,9 @@ pub async fn publish_as(
     }
     let settled: Vec<String> = changed.iter().map(|e| e.registry_number.clone()).collect();
     entries::settle(&mut tx, &settled).await?;
+    let amended: Vec<String> =
+        changed.iter().filter(|e| e.pending == Some(Pending::Amended)).map(|e| e.registry_number.clone()).collect();
+    senim_store::amendments::mark_published(&mut tx, &amended, number).await?;
     for e in &changed {
         let (from, action) = match e.pending {
             Some(Pending::Added) => (Status::Included, Action::Publish),
