@@ -24,6 +24,7 @@ pub mod entries;
 pub mod keys;
 pub mod organisations;
 pub mod outbox;
+pub mod reports;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;

@@ -21,6 +21,7 @@ use crate::i18n;
 pub mod account;
 pub mod applicant;
 pub mod public;
+pub mod reports;
 pub mod staff;
 pub mod staff_admin;
 
@@ -72,6 +73,9 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::publish))
         .routes(routes!(staff_admin::list, staff_admin::create))
         .routes(routes!(staff_admin::change))
+        .routes(routes!(reports::create))
+        .routes(routes!(reports::list))
+        .routes(routes!(reports::set_status))
 }
 
 /// The OpenAPI document, as served.

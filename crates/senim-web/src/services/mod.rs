@@ -10,6 +10,7 @@ pub mod lists;
 pub mod mailer;
 pub mod notify;
 pub mod publication;
+pub mod reports;
 pub mod review;
 pub mod second_factor;
 pub mod seed;
