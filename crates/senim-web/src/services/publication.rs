@@ -190,6 +190,8 @@ pub async fn publish_as(
     )
     .await?;
     tx.commit().await?;
+    // The body's cached List pages show the previous edition (crate::cache).
+    state.caches.pages.invalidate_body(body_code);
     Ok(stored)
 }
 
