@@ -29,7 +29,7 @@ const ACTORS: [(&str, Option<Role>, Option<&str>); 10] = [
 ];
 
 /// A route: page or API, method, path (`{id}`: a submitted health application; `{member}`: a health
-/// reviewer), form or JSON body, and the callers allowed.
+/// reviewer; `{report}`: an error report on a health entry), form or JSON body, and the callers allowed.
 struct Route {
     api: bool,
     method: &'static str,
@@ -68,6 +68,9 @@ const STAFF: &[&str] = &[
     "publisher_other",
     "body_admin_other",
 ];
+
+const REPORT_HANDLERS: &[&str] = &["reviewer", "publisher", "body_admin"];
+const REPORT_READERS: &[&str] = &["reviewer", "publisher", "body_admin", "observer", "admin"];
 
 fn routes() -> Vec<Route> {
     let bad_checks = json!({"checks": {}});
@@ -112,6 +115,12 @@ fn routes() -> Vec<Route> {
         // The second factor: every staff account, not applicants.
         page("GET", "/account/second-factor", &[], STAFF),
         page("POST", "/account/second-factor", &[("code", "000000")], STAFF),
+        // Error reports (issues 5 and 7): the body's reviewers, publishers and administrators handle
+        // them; observers and the administrator read; other bodies' staff get 404.
+        page("GET", "/reports?body=health", &[], REPORT_READERS),
+        page("POST", "/reports/{report}/status", &[("status", "bogus")], REPORT_HANDLERS),
+        api("GET", "/api/v1/bodies/health/reports", None, REPORT_READERS),
+        api("POST", "/api/v1/reports/{report}/status", Some(json!({"status": "bogus"})), REPORT_HANDLERS),
     ]
 }
 
@@ -155,10 +164,19 @@ dual_tests! {
             id
         };
 
+        // A report on a health entry, written straight to the store (the table needs no published List).
+        let report = "00000000-0000-4000-8000-000000000001";
+        let mut tx = app.state.store.begin().await.unwrap();
+        senim_store::reports::insert(&mut tx, &senim_store::reports::NewReport {
+            id: report, reference: "ERR-TEST", token_hash: "t", body_code: "health", registry_number: "HEALTH-2026-0001",
+            field: "other", description: "?", reporter_email: None, lang: "kk",
+        }).await.unwrap();
+        tx.commit().await.unwrap();
+
         let mut failures = Vec::new();
         let mut checked = 0;
         for route in routes() {
-            let path = route.path.replace("{id}", &id).replace("{member}", &member);
+            let path = route.path.replace("{id}", &id).replace("{member}", &member).replace("{report}", report);
             for (name, role, _) in ACTORS {
                 let anonymous = role.is_none();
                 let r = if route.api {
