@@ -254,10 +254,11 @@ impl AcceptEncoding {
         )
     }
 
-    /// The weight of a coding: its own entry, else `*`, else 1 for identity and 0 for the others.
+    /// The weight of a coding: its own entry, else `*`, else 0 — except identity, which is acceptable
+    /// unless excluded (RFC 9110 §12.5.3) but, unlisted, is preferred least: `gzip;q=0.5` gets gzip.
     fn q(&self, coding: &str) -> f32 {
         let find = |name: &str| self.0.iter().find(|(n, _)| n == name).map(|(_, q)| *q);
-        find(coding).or_else(|| find("*")).unwrap_or(if coding == "identity" { 1.0 } else { 0.0 })
+        find(coding).or_else(|| find("*")).unwrap_or(if coding == "identity" { f32::MIN_POSITIVE } else { 0.0 })
     }
 }
 
@@ -352,6 +353,8 @@ mod tests {
         assert_eq!(f.variant(Some("*")).0, Coding::Brotli);
         assert_eq!(f.variant(Some("identity")).0, Coding::Identity);
         assert_eq!(f.variant(Some("gzip;q=bogus")).0, Coding::Identity);
+        assert_eq!(f.variant(Some("br;q=0.1, gzip;q=0.9")).0, Coding::Gzip);
+        assert_eq!(f.variant(Some("identity;q=1, gzip;q=0.5")).0, Coding::Identity);
         let pdf = CachedFile::build("application/pdf".into(), "abc".into(), vec![0; 4096]);
         assert!(pdf.gzip.is_none() && pdf.brotli.is_none(), "PDF and XLSX are compressed already");
         assert_eq!(pdf.variant(Some("br, gzip")).0, Coding::Identity);
