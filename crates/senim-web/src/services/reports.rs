@@ -58,11 +58,11 @@ impl ReportStatus {
 
     /// Whether staff may move a report from `self` to `to`.
     pub fn may_become(self, to: ReportStatus) -> bool {
-        match (self, to) {
-            (Self::New, Self::InProgress | Self::Resolved | Self::Rejected) => true,
-            (Self::InProgress, Self::Resolved | Self::Rejected) => true,
-            _ => false,
-        }
+        matches!(
+            (self, to),
+            (Self::New, Self::InProgress | Self::Resolved | Self::Rejected)
+                | (Self::InProgress, Self::Resolved | Self::Rejected)
+        )
     }
 }
 
