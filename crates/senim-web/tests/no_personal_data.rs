@@ -153,6 +153,7 @@ async fn seed(h: &Health) -> Seeded {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert!(!r.text().contains("pdmark-reporter"), "the receipt is public too: {}", r.text());
     let receipt = r.json();
     let url = receipt["status_url"].as_str().unwrap();
     let report_token = url.rsplit('/').next().unwrap().to_owned();
