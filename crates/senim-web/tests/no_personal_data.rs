@@ -383,6 +383,20 @@ dual_tests! {
                 }
             }
         }
+        // The one public answer to a POST that shows stored data: /verify names the edition a file is from.
+        for (n, names) in &seeded.editions {
+            for name in names.iter().filter(|n| n.ends_with(".pdf")) {
+                let file = app.get(&format!("/api/v1/bodies/health/editions/{n}/files/{name}"), None).await;
+                let r = app.upload("/verify", Auth::Cookie(None), "file", name, &file.body).await;
+                assert_eq!(r.status, StatusCode::OK, "/verify {name}");
+                assert!(r.text().contains(name.as_str()), "/verify recognises {name}");
+                for marker in PERSONAL {
+                    if r.text().contains(marker) {
+                        leaks.insert(format!("/verify with {name} shows {marker}"));
+                    }
+                }
+            }
+        }
         eprintln!("crawled {fetched} responses ({ok} answered 200) from {} URLs", urls.len());
         assert!(leaks.is_empty(), "personal data in public output:\n{}", leaks.into_iter().collect::<Vec<_>>().join("\n"));
         // The crawl really read the Lists: every artifact kind showed the public markers.
