@@ -9,7 +9,8 @@
 //!   instance or another sharing the database — is never served stale; publication also drops the
 //!   body's pages here at once ([`PageCache::invalidate_body`]) so the memory goes back.
 //!
-//! Both are bounded by total bytes and drop the least recently used entry first. Two first requests
+//! Both are bounded by total bytes and drop the least recently used entry first; a file larger than a
+//! quarter of the artifact budget is served from the database as stored. Two first requests
 //! for the same file may both compress it; the second result simply replaces the first.
 
 use std::collections::HashMap;
@@ -187,6 +188,11 @@ impl CachedFile {
         CachedFile { media_type, sha256, identity: Bytes::from(bytes), gzip, brotli }
     }
 
+    /// The file as stored, without variants (for files too large to keep: see [`ArtifactCache::keeps`]).
+    pub fn identity_only(media_type: String, sha256: String, bytes: Vec<u8>) -> CachedFile {
+        CachedFile { media_type, sha256, identity: Bytes::from(bytes), gzip: None, brotli: None }
+    }
+
     fn weight(&self) -> usize {
         self.identity.len() + self.gzip.as_ref().map_or(0, Bytes::len) + self.brotli.as_ref().map_or(0, Bytes::len)
     }
@@ -274,6 +280,12 @@ impl ArtifactCache {
     pub fn new(budget: usize) -> Self {
         ArtifactCache(Lru::new(budget))
     }
+    /// Whether a file of `size` bytes is kept (with its variants): up to a quarter of the budget. A
+    /// larger one is served from the database as stored each time — compressing it again for every
+    /// request would cost more than the bytes saved.
+    pub fn keeps(&self, size: usize) -> bool {
+        size <= self.0.budget / 4
+    }
     pub fn get(&self, body: &str, edition: i64, name: &str) -> Option<std::sync::Arc<CachedFile>> {
         self.0.get(&(body.to_owned(), edition, name.to_owned()))
     }
@@ -358,6 +370,13 @@ mod tests {
         let pdf = CachedFile::build("application/pdf".into(), "abc".into(), vec![0; 4096]);
         assert!(pdf.gzip.is_none() && pdf.brotli.is_none(), "PDF and XLSX are compressed already");
         assert_eq!(pdf.variant(Some("br, gzip")).0, Coding::Identity);
+    }
+
+    #[test]
+    fn files_over_a_quarter_of_the_budget_are_not_kept() {
+        let c = ArtifactCache::new(1000);
+        assert!(c.keeps(250));
+        assert!(!c.keeps(251));
     }
 
     #[test]

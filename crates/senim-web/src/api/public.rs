@@ -121,12 +121,16 @@ pub async fn serve_artifact(
                 .map_err(internal)?
                 .ok_or_else(ApiError::not_found)?;
             let bytes = blobs::get(&state.store, &a.sha256).await.map_err(internal)?.ok_or_else(ApiError::internal)?;
-            let file = tokio::task::spawn_blocking(move || CachedFile::build(a.media_type, a.sha256, bytes))
-                .await
-                .map_err(internal)?;
-            let file = std::sync::Arc::new(file);
-            state.caches.artifacts.put(code, n, name, file.clone());
-            file
+            if state.caches.artifacts.keeps(bytes.len()) {
+                let file = tokio::task::spawn_blocking(move || CachedFile::build(a.media_type, a.sha256, bytes))
+                    .await
+                    .map_err(internal)?;
+                let file = std::sync::Arc::new(file);
+                state.caches.artifacts.put(code, n, name, file.clone());
+                file
+            } else {
+                std::sync::Arc::new(CachedFile::identity_only(a.media_type, a.sha256, bytes))
+            }
         }
     };
     let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
