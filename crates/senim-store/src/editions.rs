@@ -70,6 +70,15 @@ pub async fn latest(store: &Store, body_code: &str) -> Result<Option<StoredEditi
     Ok(on_pool!(store, p => sqlx::query_as(sql).bind(body_code).fetch_optional(p).await)?)
 }
 
+/// The number of the body's latest edition, without reading the edition (the web crate's caches of
+/// immutable files and rendered List pages key on it).
+pub async fn latest_number(store: &Store, body_code: &str) -> Result<Option<i64>> {
+    Ok(on_pool!(store, p => sqlx::query_scalar("SELECT MAX(number) FROM editions WHERE body_code = $1")
+        .bind(body_code)
+        .fetch_one(p)
+        .await)?)
+}
+
 /// The latest edition's number inside a publishing transaction (locks nothing on SQLite, where the
 /// writer holds the database; on PostgreSQL the unique key on (body, number) refuses a racing twin).
 pub async fn latest_in(tx: &mut Tx<'_>, body_code: &str) -> Result<Option<StoredEdition>> {

@@ -27,6 +27,7 @@ pub mod entries;
 pub mod keys;
 pub mod organisations;
 pub mod outbox;
+pub mod reports;
 pub mod schedules;
 pub mod second_factor;
 pub mod sessions;

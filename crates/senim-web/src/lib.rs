@@ -12,6 +12,7 @@ use senim_store::Store;
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod charts;
 pub mod collation;
 pub mod error;
@@ -49,11 +50,13 @@ pub struct AppState {
     pub store: Store,
     calendar: Arc<RwLock<Calendar>>,
     pub config: Config,
+    /// Edition files and rendered List pages kept in memory (see [`cache`]).
+    pub caches: Arc<cache::Caches>,
 }
 
 impl AppState {
     pub fn new(store: Store, calendar: Calendar, config: Config) -> Self {
-        AppState { store, calendar: Arc::new(RwLock::new(calendar)), config }
+        AppState { store, calendar: Arc::new(RwLock::new(calendar)), config, caches: Arc::default() }
     }
 
     /// Loads the calendar (shipped years plus administrators' overrides) from the store.

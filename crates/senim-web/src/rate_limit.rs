@@ -8,6 +8,9 @@
 //! - `SENIM_RATE_ACCOUNT` — `POST /register`, `POST /password/forgot` and `POST /confirm/resend` (each
 //!   sends an e-mail) per client IP (default 5);
 //! - `SENIM_RATE_UPLOAD` — attachment uploads, page and API, per client IP (default 30);
+//! - `SENIM_RATE_REPORT` — error reports on published entries (`POST /bodies/{code}/entries/{n}/report`
+//!   and `POST /api/v1/bodies/{code}/entries/{n}/reports`; anyone may send one, each e-mails the body's
+//!   staff) per client IP (default 5);
 //! - `SENIM_RATE_API_WRITE` — API writes (`POST`/`PUT`/`PATCH`/`DELETE` under `/api/` with a bearer
 //!   token) per token (default 120);
 //! - `SENIM_TRUSTED_PROXIES` — comma-separated addresses or CIDR ranges of reverse proxies whose
@@ -49,6 +52,7 @@ pub struct RateLimits {
     pub account_per_ip: u32,
     pub upload_per_ip: u32,
     pub api_write_per_token: u32,
+    pub report_per_ip: u32,
 }
 
 impl Default for RateLimits {
@@ -59,6 +63,7 @@ impl Default for RateLimits {
             account_per_ip: 5,
             upload_per_ip: 30,
             api_write_per_token: 120,
+            report_per_ip: 5,
         }
     }
 }
@@ -138,6 +143,7 @@ enum Class {
     Account,
     Upload,
     ApiWrite,
+    Report,
 }
 
 impl Class {
@@ -147,6 +153,7 @@ impl Class {
             Class::Account => "account",
             Class::Upload => "upload",
             Class::ApiWrite => "api_write",
+            Class::Report => "report",
         }
     }
 }
@@ -174,11 +181,25 @@ fn classes(method: &Method, path: &str, headers: &HeaderMap) -> Vec<Class> {
         if upload {
             out.push(Class::Upload);
         }
+        if is_report(path) {
+            out.push(Class::Report);
+        }
     }
     if path.starts_with("/api/") && bearer(headers).is_some() {
         out.push(Class::ApiWrite);
     }
     out
+}
+
+/// `/bodies/{code}/entries/{n}/report` or `/api/v1/bodies/{code}/entries/{n}/reports`.
+fn is_report(path: &str) -> bool {
+    let rest = match path.strip_prefix("/api/v1") {
+        Some(api) => api.strip_suffix("/reports"),
+        None => path.strip_suffix("/report"),
+    };
+    let Some(rest) = rest.and_then(|r| r.strip_prefix("/bodies/")) else { return false };
+    let parts: Vec<&str> = rest.split('/').collect();
+    parts.len() == 3 && parts[1] == "entries" && parts.iter().all(|p| !p.is_empty())
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -199,6 +220,7 @@ pub struct Limiters {
     upload_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
     /// Keyed by a digest of the token: the limiter's memory holds no secrets.
     api_token: Option<DefaultKeyedRateLimiter<[u8; 16]>>,
+    report_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
     requests: AtomicU64,
 }
 
@@ -213,6 +235,7 @@ impl Limiters {
             account_ip: limiter(limits.account_per_ip),
             upload_ip: limiter(limits.upload_per_ip),
             api_token: limiter(limits.api_write_per_token),
+            report_ip: limiter(limits.report_per_ip),
             requests: AtomicU64::new(0),
         })
     }
@@ -225,7 +248,7 @@ impl Limiters {
         macro_rules! tidy {
             ($($l:ident),*) => {$(if let Some(l) = &self.$l { l.retain_recent(); l.shrink_to_fit(); })*};
         }
-        tidy!(signin_ip, signin_email, account_ip, upload_ip, api_token);
+        tidy!(signin_ip, signin_email, account_ip, upload_ip, api_token, report_ip);
     }
 }
 
@@ -269,6 +292,7 @@ pub async fn enforce(State(limits): State<Arc<Limiters>>, req: Request, next: Ne
             },
             Class::Account => check(&limits.account_ip, &ip),
             Class::Upload => check(&limits.upload_ip, &ip),
+            Class::Report => check(&limits.report_ip, &ip),
             Class::ApiWrite => {
                 let digest = Sha256::digest(bearer(req.headers()).unwrap_or_default().as_bytes());
                 let mut key = [0_u8; 16];
@@ -406,6 +430,10 @@ mod tests {
         );
         assert_eq!(classes(&Method::PUT, "/api/v1/applications/x1", &bearer), vec![Class::ApiWrite]);
         assert_eq!(classes(&Method::GET, "/api/v1/applications", &bearer), vec![]);
+        assert_eq!(classes(&Method::POST, "/bodies/health/entries/HEALTH-2026-0001/report", &h), vec![Class::Report]);
+        assert_eq!(classes(&Method::POST, "/api/v1/bodies/health/entries/H-1/reports", &h), vec![Class::Report]);
+        assert_eq!(classes(&Method::POST, "/bodies/health/entries//report", &h), vec![]);
+        assert_eq!(classes(&Method::POST, "/reports/abc/status", &h), vec![]);
     }
 
     #[test]

@@ -29,7 +29,14 @@ fn limits(l: RateLimits) -> Config {
 
 /// Only the limit under test; the others off.
 fn none() -> RateLimits {
-    RateLimits { signin_per_ip: 0, signin_per_email: 0, account_per_ip: 0, upload_per_ip: 0, api_write_per_token: 0 }
+    RateLimits {
+        signin_per_ip: 0,
+        signin_per_email: 0,
+        account_per_ip: 0,
+        upload_per_ip: 0,
+        api_write_per_token: 0,
+        report_per_ip: 0,
+    }
 }
 
 /// A sign-in form post from `peer` (as `senim serve` sees it through `ConnectInfo`), with extra headers.

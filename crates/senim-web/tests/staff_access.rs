@@ -29,8 +29,8 @@ const ACTORS: [(&str, Option<Role>, Option<&str>); 10] = [
 ];
 
 /// A route: page or API, method, path (`{id}`: a submitted health application, `{doc}` one of its
-/// documents; `{member}`: a health
-/// reviewer), form or JSON body, and the callers allowed.
+/// documents; `{member}`: a health reviewer; `{report}`: an error report on a health entry; `{entry}`: a
+/// published health entry), form or JSON body, and the callers allowed.
 struct Route {
     api: bool,
     method: &'static str,
@@ -69,6 +69,9 @@ const STAFF: &[&str] = &[
     "publisher_other",
     "body_admin_other",
 ];
+
+const REPORT_HANDLERS: &[&str] = &["reviewer", "publisher", "body_admin"];
+const REPORT_READERS: &[&str] = &["reviewer", "publisher", "body_admin", "observer", "admin"];
 
 fn routes() -> Vec<Route> {
     let bad_checks = json!({"checks": {}});
@@ -145,6 +148,12 @@ fn routes() -> Vec<Route> {
         // The second factor: every staff account, not applicants.
         page("GET", "/account/second-factor", &[], STAFF),
         page("POST", "/account/second-factor", &[("code", "000000")], STAFF),
+        // Error reports (issues 5 and 7): the body's reviewers, publishers and administrators handle
+        // them; observers and the administrator read; other bodies' staff get 404.
+        page("GET", "/reports?body=health", &[], REPORT_READERS),
+        page("POST", "/reports/{report}/status", &[("status", "bogus")], REPORT_HANDLERS),
+        api("GET", "/api/v1/bodies/health/reports", None, REPORT_READERS),
+        api("POST", "/api/v1/reports/{report}/status", Some(json!({"status": "bogus"})), REPORT_HANDLERS),
     ]
 }
 
@@ -205,6 +214,15 @@ dual_tests! {
             number
         };
 
+        // A report on a health entry, written straight to the store (the table needs no published List).
+        let report = "00000000-0000-4000-8000-000000000001";
+        let mut tx = app.state.store.begin().await.unwrap();
+        senim_store::reports::insert(&mut tx, &senim_store::reports::NewReport {
+            id: report, reference: "ERR-TEST", token_hash: "t", body_code: "health", registry_number: "HEALTH-2026-0001",
+            field: "other", description: "?", reporter_email: None, lang: "kk",
+        }).await.unwrap();
+        tx.commit().await.unwrap();
+
         let doc = senim_store::applications::attachments(&app.state.store, &id).await.unwrap()[0].id.clone();
         let mut failures = Vec::new();
         let mut checked = 0;
@@ -214,7 +232,8 @@ dual_tests! {
                 .replace("{id}", &id)
                 .replace("{member}", &member)
                 .replace("{doc}", &doc)
-                .replace("{entry}", &entry);
+                .replace("{entry}", &entry)
+                .replace("{report}", report);
             for (name, role, _) in ACTORS {
                 let anonymous = role.is_none();
                 let r = if route.api {

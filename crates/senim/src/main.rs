@@ -115,6 +115,9 @@ struct LimitArgs {
     /// API writes per bearer token.
     #[arg(long, env = "SENIM_RATE_API_WRITE", default_value_t = RateLimits::default().api_write_per_token)]
     rate_api_write: u32,
+    /// Error reports on published entries (pages and API) per client IP.
+    #[arg(long, env = "SENIM_RATE_REPORT", default_value_t = RateLimits::default().report_per_ip)]
+    rate_report: u32,
     /// Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated.
     #[arg(long, env = "SENIM_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<IpNet>,
@@ -128,6 +131,7 @@ impl LimitArgs {
             account_per_ip: self.rate_account,
             upload_per_ip: self.rate_upload,
             api_write_per_token: self.rate_api_write,
+            report_per_ip: self.rate_report,
         });
         config.trusted_proxies = self.trusted_proxies;
     }

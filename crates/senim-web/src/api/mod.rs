@@ -23,6 +23,7 @@ pub mod applicant;
 pub mod deadlines;
 pub mod public;
 pub mod publisher;
+pub mod reports;
 pub mod staff;
 pub mod staff_admin;
 
@@ -80,6 +81,9 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::publish))
         .routes(routes!(staff_admin::list, staff_admin::create))
         .routes(routes!(staff_admin::change))
+        .routes(routes!(reports::create))
+        .routes(routes!(reports::list))
+        .routes(routes!(reports::set_status))
 }
 
 /// The OpenAPI document, as served.

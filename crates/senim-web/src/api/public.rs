@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::identity;
@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ApiLang;
 use crate::AppState;
+use crate::cache::{self, CachedFile};
 use crate::error::ApiError;
 
 #[derive(Serialize, ToSchema)]
@@ -99,7 +100,12 @@ pub async fn artifact(
     serve_artifact(&state, &code, n, &name, &headers).await
 }
 
-/// Serves stored bytes with a strong ETag (the SHA-256) and an immutable cache lifetime.
+/// How long a dated edition file may be cached: forever, it never changes.
+pub const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// Serves an edition's stored file from the in-memory cache (read from the database once), in the
+/// best variant `Accept-Encoding` allows (brotli, gzip, identity), with a strong ETag per variant,
+/// `Vary: Accept-Encoding` and an immutable cache lifetime; 304 when `If-None-Match` names the variant.
 pub async fn serve_artifact(
     state: &AppState,
     code: &str,
@@ -107,28 +113,54 @@ pub async fn serve_artifact(
     name: &str,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let a = editions::artifact(&state.store, code, n, name).await.map_err(internal)?.ok_or_else(ApiError::not_found)?;
-    let etag = format!("\"{}\"", a.sha256);
-    let cache = "public, max-age=31536000, immutable";
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache.to_owned())])
-            .into_response());
+    let file = match state.caches.artifacts.get(code, n, name) {
+        Some(f) => f,
+        None => {
+            let a = editions::artifact(&state.store, code, n, name)
+                .await
+                .map_err(internal)?
+                .ok_or_else(ApiError::not_found)?;
+            let bytes = blobs::get(&state.store, &a.sha256).await.map_err(internal)?.ok_or_else(ApiError::internal)?;
+            if state.caches.artifacts.keeps(bytes.len()) {
+                let file = tokio::task::spawn_blocking(move || CachedFile::build(a.media_type, a.sha256, bytes))
+                    .await
+                    .map_err(internal)?;
+                let file = std::sync::Arc::new(file);
+                state.caches.artifacts.put(code, n, name, file.clone());
+                file
+            } else {
+                std::sync::Arc::new(CachedFile::identity_only(a.media_type, a.sha256, bytes))
+            }
+        }
+    };
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    let (coding, bytes) = file.variant(accept);
+    let etag = coding.etag(&file.sha256);
+    let mut h = HeaderMap::new();
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE_CACHE));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
     }
-    let bytes = blobs::get(&state.store, &a.sha256).await.map_err(internal)?.ok_or_else(ApiError::internal)?;
-    let media =
-        if a.media_type.starts_with("text/") { format!("{}; charset=utf-8", a.media_type) } else { a.media_type };
+    if cache::none_match(headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()), &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, h).into_response());
+    }
+    let media = if file.media_type.starts_with("text/") {
+        format!("{}; charset=utf-8", file.media_type)
+    } else {
+        file.media_type.clone()
+    };
     let disposition =
         if name.ends_with(".html") { "inline".to_owned() } else { format!("attachment; filename=\"{code}-{name}\"") };
-    Ok((
-        [
-            (header::CONTENT_TYPE, media),
-            (header::ETAG, etag),
-            (header::CACHE_CONTROL, cache.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    for (k, v) in [(header::CONTENT_TYPE, media), (header::CONTENT_DISPOSITION, disposition)] {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    if let Some(enc) = coding.header() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
+    Ok((h, bytes).into_response())
 }
 
 /// The inclusion proof of an entry in an edition (RFC 9162 audit path).

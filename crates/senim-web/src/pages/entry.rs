@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use senim_publish::render::{column_titles, identifier_titles};
 use senim_store::bodies;
 
@@ -36,9 +36,24 @@ pub struct EntryPage {
     pub tree_size: u64,
     pub path: Vec<String>,
     pub root: String,
+    /// The "report an error" form: what was typed and what was wrong with it.
+    pub report: super::reports::ReportForm,
 }
 
 pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): Path<(String, String)>) -> Response {
+    entry_view(p, &state, code, number, super::reports::ReportForm::default()).await
+}
+
+/// The entry page, with the report form as given (empty, or as typed with its errors: then 422).
+pub async fn entry_view(
+    p: Ctx,
+    state: &AppState,
+    code: String,
+    number: String,
+    mut report: super::reports::ReportForm,
+) -> Response {
+    report.prepare(&p);
+    let state = state.clone();
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
@@ -84,7 +99,9 @@ pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): 
             },
         })
         .collect();
-    render(&EntryPage {
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = render(&EntryPage {
+        report,
         body_name: p.text(&body.name),
         registry_number: e.registry_number.clone(),
         system_name: e.system_name.best(lang).to_owned(),
@@ -98,5 +115,6 @@ pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): 
         root: record.merkle_root,
         code,
         p,
-    })
+    });
+    (status, page).into_response()
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
 use senim_publish::render::column_titles;
@@ -12,6 +12,7 @@ use senim_store::{bodies, editions};
 
 use super::{Ctx, error_page, render, service_error};
 use crate::AppState;
+use crate::cache::PageKey;
 use crate::search::{self, ListParams, ListQuery, SortKey};
 use crate::services::lists::{self, NextUpdate};
 
@@ -161,9 +162,28 @@ pub async fn body_list(
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
-    let (current, next) = match (lists::current(&state, &code).await, lists::next_update(&state, &code).await) {
-        (Ok(c), Ok(n)) => (c, n),
-        (Err(e), _) | (_, Err(e)) => return service_error(&p, e),
+    let next = match lists::next_update(&state, &code).await {
+        Ok(n) => n,
+        Err(e) => return service_error(&p, e),
+    };
+    // Anonymous readers of the default view share one rendering per (edition, language, next
+    // update): see crate::cache. Signed-in readers see their own navigation, so theirs is not shared.
+    let key = if p.user.is_none() && is_default(&params) {
+        match editions::latest_number(&state.store, &code).await {
+            Ok(edition) => {
+                Some(PageKey { body: code.clone(), edition, lang: p.lang, next_update: next_update_text(&p, next) })
+            }
+            Err(e) => return service_error(&p, e.into()),
+        }
+    } else {
+        None
+    };
+    if let Some(html) = key.as_ref().and_then(|k| state.caches.pages.get(k)) {
+        return Html(html).into_response();
+    }
+    let current = match lists::current(&state, &code).await {
+        Ok(c) => c,
+        Err(e) => return service_error(&p, e),
     };
     let (latest_edition, entries) = match current {
         Some((e, entries)) => (Some(e), entries),
@@ -192,7 +212,7 @@ pub async fn body_list(
             files.push(FileLink { name: a.name, label });
         }
     }
-    render(&BodyList {
+    let page = BodyList {
         s,
         name: p.text(&body.name),
         edition: latest_edition.as_ref().map(|e| e.number),
@@ -203,7 +223,21 @@ pub async fn body_list(
         files,
         latest,
         p,
-    })
+    };
+    let Some(key) = key else { return render(&page) };
+    match page.render() {
+        Ok(html) => {
+            let html = axum::body::Bytes::from(html);
+            state.caches.pages.put(key, html.clone());
+            Html(html).into_response()
+        }
+        Err(_) => render(&page),
+    }
+}
+
+/// No search, filter or sort: the List as published.
+fn is_default(params: &ListParams) -> bool {
+    [&params.q, &params.area, &params.year, &params.body, &params.sort, &params.dir].iter().all(|v| v.trim().is_empty())
 }
 
 #[derive(Template)]

@@ -32,6 +32,7 @@ pub mod opendata;
 pub mod organisation;
 pub mod public;
 pub mod publisher;
+pub mod reports;
 pub mod second_factor;
 pub mod signing_keys;
 pub mod signup;
@@ -117,6 +118,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendar/{year}", get(calendar_admin::show).post(calendar_admin::save))
         .route("/admin/mail", get(admin::mail_list))
         .route("/admin/mail/{id}", get(admin::mail_message))
+        // "Report an error" (issues 5 and 7): the public form and status page, the staff's page.
+        .route("/bodies/{code}/entries/{number}/report", post(reports::submit))
+        .route("/reports", get(reports::staff_list))
+        .route("/reports/{key}", get(reports::status_page))
+        .route("/reports/{key}/status", post(reports::set_status))
 }
 
 /// What every page needs: the reader's language and who is signed in.

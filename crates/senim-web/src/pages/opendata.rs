@@ -52,15 +52,16 @@ pub async fn latest(
     Path((code, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let e = editions::latest(&state.store, &code)
+    // Only the current edition's number is read; the file itself comes from the cache.
+    let number = editions::latest_number(&state.store, &code)
         .await
         .map_err(|e| api_error(ServiceError::from(e)))?
         .ok_or_else(ApiError::not_found)?;
-    let name = artifact_name(&file, e.number).ok_or_else(ApiError::not_found)?;
-    let mut response = serve_artifact(&state, &code, e.number, &name, &headers).await?;
+    let name = artifact_name(&file, number).ok_or_else(ApiError::not_found)?;
+    let mut response = serve_artifact(&state, &code, number, &name, &headers).await?;
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(LATEST_CACHE));
-    if let Ok(v) = HeaderValue::from_str(&format!("/bodies/{code}/editions/{}/files/{name}", e.number)) {
+    if let Ok(v) = HeaderValue::from_str(&format!("/bodies/{code}/editions/{number}/files/{name}")) {
         h.insert(header::CONTENT_LOCATION, v);
     }
     Ok(response)

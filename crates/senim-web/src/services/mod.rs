@@ -16,6 +16,7 @@ pub mod notify;
 pub mod preview;
 pub mod publication;
 pub mod reminders;
+pub mod reports;
 pub mod review;
 pub mod schedule;
 pub mod second_factor;

@@ -215,6 +215,8 @@ pub async fn publish_with(
     )
     .await?;
     tx.commit().await?;
+    // The body's cached List pages show the previous edition (crate::cache).
+    state.caches.pages.invalidate_body(body_code);
     Ok(stored)
 }
 

@@ -1,0 +1,390 @@
+//! In-memory caches of what is expensive to produce and rarely (or never) changes (issues 5 and 7).
+//!
+//! - [`ArtifactCache`]: an edition's files are immutable, so once read from the database they are
+//!   served from memory, with gzip and brotli variants computed once, on first request. Keyed by
+//!   (body, edition, name); an entry is never stale.
+//! - [`PageCache`]: the rendered public List page of a body for anonymous readers with the default
+//!   query, keyed by (body, edition, language, the declared next update). The edition number and
+//!   the next-update sentence are in the key, so a new edition or a new inclusion — made by this
+//!   instance or another sharing the database — is never served stale; publication also drops the
+//!   body's pages here at once ([`PageCache::invalidate_body`]) so the memory goes back.
+//!
+//! Both are bounded by total bytes and drop the least recently used entry first; a file larger than a
+//! quarter of the artifact budget is served from the database as stored. Two first requests
+//! for the same file may both compress it; the second result simply replaces the first.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::Bytes;
+use senim_domain::lang::Lang;
+
+/// Default memory budget of the artifact cache (all variants counted).
+pub const ARTIFACT_BUDGET: usize = 64 * 1024 * 1024;
+/// Default memory budget of the List page cache.
+pub const PAGE_BUDGET: usize = 16 * 1024 * 1024;
+
+/// The application's caches (one per process).
+pub struct Caches {
+    pub artifacts: ArtifactCache,
+    pub pages: PageCache,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches { artifacts: ArtifactCache::new(ARTIFACT_BUDGET), pages: PageCache::new(PAGE_BUDGET) }
+    }
+}
+
+/// A least-recently-used map bounded by the total weight (bytes) of its values.
+struct Lru<K, V> {
+    budget: usize,
+    inner: Mutex<LruInner<K, V>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+struct LruInner<K, V> {
+    map: HashMap<K, (V, usize, u64)>,
+    used: usize,
+    tick: u64,
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
+    fn new(budget: usize) -> Self {
+        Lru {
+            budget,
+            inner: Mutex::new(LruInner { map: HashMap::new(), used: 0, tick: 0 }),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruInner<K, V>> {
+        // A panic while holding the lock leaves a consistent map (every update is one statement).
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        let found = inner.map.get_mut(key).map(|slot| {
+            slot.2 = tick;
+            slot.0.clone()
+        });
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Stores `value` of `weight` bytes, dropping the least recently used entries to stay in budget.
+    /// A value larger than the whole budget is not stored.
+    fn put(&self, key: K, value: V, weight: usize) {
+        if weight > self.budget {
+            return;
+        }
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        if let Some((_, old, _)) = inner.map.insert(key, (value, weight, tick)) {
+            inner.used -= old;
+        }
+        inner.used += weight;
+        while inner.used > self.budget {
+            let Some(oldest) = inner.map.iter().min_by_key(|(_, (_, _, t))| *t).map(|(k, _)| k.clone()) else { break };
+            if let Some((_, w, _)) = inner.map.remove(&oldest) {
+                inner.used -= w;
+            }
+        }
+    }
+
+    fn retain(&self, keep: impl Fn(&K) -> bool) {
+        let mut inner = self.lock();
+        let before: usize = inner.used;
+        let mut freed = 0;
+        inner.map.retain(|k, (_, w, _)| {
+            let kept = keep(k);
+            if !kept {
+                freed += *w;
+            }
+            kept
+        });
+        inner.used = before - freed;
+    }
+
+    fn stats(&self) -> CacheStats {
+        let inner = self.lock();
+        CacheStats {
+            entries: inner.map.len(),
+            bytes: inner.used,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What a cache holds and how often it answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub entries: usize,
+    pub bytes: usize,
+    pub hits: u64,
+    pub misses: u64,
+}
+
+/// A content coding of a cached file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    /// The `Content-Encoding` value (none for identity).
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some("gzip"),
+            Coding::Brotli => Some("br"),
+        }
+    }
+
+    /// The variant's strong ETag: each representation has its own (RFC 9110 §8.8.3).
+    pub fn etag(self, sha256: &str) -> String {
+        match self {
+            Coding::Identity => format!("\"{sha256}\""),
+            Coding::Gzip => format!("\"{sha256}.gz\""),
+            Coding::Brotli => format!("\"{sha256}.br\""),
+        }
+    }
+}
+
+/// One stored artifact and its precompressed variants.
+#[derive(Debug)]
+pub struct CachedFile {
+    pub media_type: String,
+    pub sha256: String,
+    pub identity: Bytes,
+    pub gzip: Option<Bytes>,
+    pub brotli: Option<Bytes>,
+}
+
+impl CachedFile {
+    /// Builds the file and its variants: gzip and brotli for text formats when they are smaller.
+    /// XLSX and PDF are compressed already and are kept as they are. CPU-heavy: call it off the async
+    /// threads.
+    pub fn build(media_type: String, sha256: String, bytes: Vec<u8>) -> CachedFile {
+        let (gzip, brotli) = if compressible(&media_type) {
+            let smaller = |v: Vec<u8>| (v.len() < bytes.len()).then(|| Bytes::from(v));
+            (gzip(&bytes).and_then(smaller), brotli(&bytes).and_then(smaller))
+        } else {
+            (None, None)
+        };
+        CachedFile { media_type, sha256, identity: Bytes::from(bytes), gzip, brotli }
+    }
+
+    /// The file as stored, without variants (for files too large to keep: see [`ArtifactCache::keeps`]).
+    pub fn identity_only(media_type: String, sha256: String, bytes: Vec<u8>) -> CachedFile {
+        CachedFile { media_type, sha256, identity: Bytes::from(bytes), gzip: None, brotli: None }
+    }
+
+    fn weight(&self) -> usize {
+        self.identity.len() + self.gzip.as_ref().map_or(0, Bytes::len) + self.brotli.as_ref().map_or(0, Bytes::len)
+    }
+
+    /// The variant to send for an `Accept-Encoding` header, and its bytes.
+    pub fn variant(&self, accept_encoding: Option<&str>) -> (Coding, Bytes) {
+        let accepted = AcceptEncoding::parse(accept_encoding.unwrap_or(""));
+        let mut best = (Coding::Identity, self.identity.clone(), accepted.q("identity"));
+        for (coding, bytes) in [(Coding::Gzip, &self.gzip), (Coding::Brotli, &self.brotli)] {
+            let Some(bytes) = bytes else { continue };
+            let name = coding.header().unwrap_or("identity");
+            let q = accepted.q(name);
+            // Ties go to the later (smaller) coding: brotli over gzip over identity.
+            if q > 0.0 && q >= best.2 {
+                best = (coding, bytes.clone(), q);
+            }
+        }
+        (best.0, best.1)
+    }
+}
+
+fn compressible(media_type: &str) -> bool {
+    let m = media_type.split(';').next().unwrap_or("").trim();
+    m.starts_with("text/") || matches!(m, "application/json" | "application/xml" | "application/atom+xml")
+}
+
+fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut e = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::best());
+    e.write_all(bytes).ok()?;
+    e.finish().ok()
+}
+
+/// Quality 9 rather than 11: on this class of machine 11 takes seconds for a List of a few MB, and
+/// the first reader waits for it; 9 gives most of the gain.
+fn brotli(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 9, 22);
+        w.write_all(bytes).ok()?;
+        w.flush().ok()?;
+    }
+    Some(out)
+}
+
+/// A parsed `Accept-Encoding` (RFC 9110 §12.5.3).
+struct AcceptEncoding(Vec<(String, f32)>);
+
+impl AcceptEncoding {
+    fn parse(header: &str) -> Self {
+        AcceptEncoding(
+            header
+                .split(',')
+                .filter_map(|part| {
+                    let mut it = part.split(';');
+                    let name = it.next()?.trim().to_ascii_lowercase();
+                    if name.is_empty() {
+                        return None;
+                    }
+                    let q = it
+                        .find_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                        .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)))?;
+                    Some((name, q))
+                })
+                .collect(),
+        )
+    }
+
+    /// The weight of a coding: its own entry, else `*`, else 0 — except identity, which is acceptable
+    /// unless excluded (RFC 9110 §12.5.3) but, unlisted, is preferred least: `gzip;q=0.5` gets gzip.
+    fn q(&self, coding: &str) -> f32 {
+        let find = |name: &str| self.0.iter().find(|(n, _)| n == name).map(|(_, q)| *q);
+        find(coding).or_else(|| find("*")).unwrap_or(if coding == "identity" { f32::MIN_POSITIVE } else { 0.0 })
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 §13.1.2 asks), or is `*`.
+pub fn none_match(header: Option<&str>, etag: &str) -> bool {
+    header.is_some_and(|h| h.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag))
+}
+
+/// Edition files by (body, edition, name).
+pub struct ArtifactCache(Lru<(String, i64, String), std::sync::Arc<CachedFile>>);
+
+impl ArtifactCache {
+    pub fn new(budget: usize) -> Self {
+        ArtifactCache(Lru::new(budget))
+    }
+    /// Whether a file of `size` bytes is kept (with its variants): up to a quarter of the budget. A
+    /// larger one is served from the database as stored each time — compressing it again for every
+    /// request would cost more than the bytes saved.
+    pub fn keeps(&self, size: usize) -> bool {
+        size <= self.0.budget / 4
+    }
+    pub fn get(&self, body: &str, edition: i64, name: &str) -> Option<std::sync::Arc<CachedFile>> {
+        self.0.get(&(body.to_owned(), edition, name.to_owned()))
+    }
+    pub fn put(&self, body: &str, edition: i64, name: &str, file: std::sync::Arc<CachedFile>) {
+        let weight = file.weight();
+        self.0.put((body.to_owned(), edition, name.to_owned()), file, weight);
+    }
+    pub fn stats(&self) -> CacheStats {
+        self.0.stats()
+    }
+}
+
+/// The key of a cached List page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub body: String,
+    pub edition: Option<i64>,
+    pub lang: Lang,
+    /// The declared next update as shown, which changes with inclusions between editions.
+    pub next_update: String,
+}
+
+/// Rendered List pages (HTML) for anonymous readers with the default query.
+pub struct PageCache(Lru<PageKey, Bytes>);
+
+impl PageCache {
+    pub fn new(budget: usize) -> Self {
+        PageCache(Lru::new(budget))
+    }
+    pub fn get(&self, key: &PageKey) -> Option<Bytes> {
+        self.0.get(key)
+    }
+    pub fn put(&self, key: PageKey, html: Bytes) {
+        let weight = html.len();
+        self.0.put(key, html, weight);
+    }
+    /// Drops every cached page of the body (after a publication).
+    pub fn invalidate_body(&self, body: &str) {
+        self.0.retain(|k| k.body != body);
+    }
+    pub fn stats(&self) -> CacheStats {
+        self.0.stats()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_recently_used_entry_goes_first_and_the_budget_holds() {
+        let lru: Lru<u32, u32> = Lru::new(10);
+        lru.put(1, 1, 4);
+        lru.put(2, 2, 4);
+        assert_eq!(lru.get(&1), Some(1));
+        lru.put(3, 3, 4);
+        assert_eq!(lru.get(&2), None, "2 was least recently used");
+        assert_eq!(lru.get(&1), Some(1));
+        assert_eq!(lru.get(&3), Some(3));
+        assert_eq!(lru.stats().bytes, 8);
+        lru.put(4, 4, 11);
+        assert_eq!(lru.get(&4), None, "larger than the budget: not stored");
+        lru.retain(|k| *k != 1);
+        assert_eq!(lru.stats(), CacheStats { entries: 1, bytes: 4, hits: 3, misses: 2 });
+    }
+
+    #[test]
+    fn accept_encoding_picks_the_best_accepted_variant() {
+        let text = "Сенім ".repeat(2000).into_bytes();
+        let f = CachedFile::build("text/csv".into(), "abc".into(), text);
+        assert!(f.gzip.is_some() && f.brotli.is_some());
+        assert_eq!(f.variant(None).0, Coding::Identity);
+        assert_eq!(f.variant(Some("gzip")).0, Coding::Gzip);
+        assert_eq!(f.variant(Some("gzip, deflate, br")).0, Coding::Brotli);
+        assert_eq!(f.variant(Some("br;q=0.5, gzip")).0, Coding::Gzip);
+        assert_eq!(f.variant(Some("br;q=0, gzip;q=0")).0, Coding::Identity);
+        assert_eq!(f.variant(Some("*")).0, Coding::Brotli);
+        assert_eq!(f.variant(Some("identity")).0, Coding::Identity);
+        assert_eq!(f.variant(Some("gzip;q=bogus")).0, Coding::Identity);
+        assert_eq!(f.variant(Some("br;q=0.1, gzip;q=0.9")).0, Coding::Gzip);
+        assert_eq!(f.variant(Some("identity;q=1, gzip;q=0.5")).0, Coding::Identity);
+        let pdf = CachedFile::build("application/pdf".into(), "abc".into(), vec![0; 4096]);
+        assert!(pdf.gzip.is_none() && pdf.brotli.is_none(), "PDF and XLSX are compressed already");
+        assert_eq!(pdf.variant(Some("br, gzip")).0, Coding::Identity);
+    }
+
+    #[test]
+    fn files_over_a_quarter_of_the_budget_are_not_kept() {
+        let c = ArtifactCache::new(1000);
+        assert!(c.keeps(250));
+        assert!(!c.keeps(251));
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
+        assert!(none_match(Some("\"a\""), "\"a\""));
+        assert!(none_match(Some("\"x\", W/\"a\""), "\"a\""));
+        assert!(none_match(Some("*"), "\"a\""));
+        assert!(!none_match(Some("\"a.gz\""), "\"a\""));
+        assert!(!none_match(None, "\"a\""));
+    }
+}
