@@ -88,8 +88,12 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Tables (without sqlx's own) with their columns, and foreign-key edges child → parent.
-async fn catalog(store: &Store) -> Result<Vec<(String, Vec<(String, String)>, Vec<String>)>> {
+/// A table as the catalog describes it: (name, its columns with their declared types, the tables its
+/// foreign keys point at).
+type CatalogTable = (String, Vec<(String, String)>, Vec<String>);
+
+/// Tables (without sqlx's own) with their columns, parents before children.
+async fn catalog(store: &Store) -> Result<Vec<CatalogTable>> {
     let mut out = Vec::new();
     match &store.db {
         Db::Sqlite(p) => {
@@ -143,7 +147,7 @@ async fn catalog(store: &Store) -> Result<Vec<(String, Vec<(String, String)>, Ve
         }
     }
     // Parents first: repeatedly take the tables whose parents are all placed (names break ties).
-    let mut placed: Vec<(String, Vec<(String, String)>, Vec<String>)> = Vec::new();
+    let mut placed: Vec<CatalogTable> = Vec::new();
     let mut left = out;
     while !left.is_empty() {
         let ready: Vec<usize> = (0..left.len())
