@@ -79,6 +79,16 @@ pub struct Edition {
 
 /// Builds, renders and signs an edition.
 pub fn build(input: EditionInput) -> Edition {
+    build_with_progress(input, &|_, _, _| {})
+}
+
+/// One artifact to render: its name, media type and the renderer.
+type Job<'a> = (String, String, Box<dyn FnOnce() -> Vec<u8> + Send + 'a>);
+
+/// [`build`], telling `progress(done, total, name)` as each artifact is rendered. The artifacts are
+/// rendered on as many threads as the machine has cores (the largest, the PDFs, first); the result
+/// does not depend on the order they finish in.
+pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize, &str) + Sync)) -> Edition {
     let n = input.number;
     let mut entries = input.entries;
     for (i, entry) in entries.iter_mut().enumerate() {
@@ -88,29 +98,65 @@ pub fn build(input: EditionInput) -> Edition {
     let published_at = kazakhstan_time(input.published_at);
     let published_on = kazakhstan_date(input.published_at);
 
-    let mut artifacts = Vec::new();
-    for lang in render::languages_of(&entries) {
-        artifacts.push(Artifact {
-            name: format!("{n}.{lang}.html"),
-            media_type: "text/html".to_owned(),
-            bytes: render::html(&entries, &input.body, n, &published_at, lang),
+    let langs = render::languages_of(&entries);
+    let artifacts = {
+        let (e, body, at) = (&entries, &input.body, &published_at);
+        let mut jobs: Vec<Job> = Vec::new();
+        for &lang in &langs {
+            jobs.push((
+                format!("{n}.{lang}.pdf"),
+                render::PDF_MEDIA_TYPE.to_owned(),
+                Box::new(move || render::pdf(e, body, n, published_on, lang)),
+            ));
+        }
+        for &lang in &langs {
+            let when = input.published_at;
+            jobs.push((
+                format!("{n}.{lang}.xlsx"),
+                XLSX_MEDIA_TYPE.to_owned(),
+                Box::new(move || render::xlsx(e, body, n, when, lang)),
+            ));
+            jobs.push((
+                format!("{n}.{lang}.html"),
+                "text/html".to_owned(),
+                Box::new(move || render::html(e, body, n, at, lang)),
+            ));
+            jobs.push((format!("{n}.{lang}.csv"), "text/csv".to_owned(), Box::new(move || render::csv(e, lang))));
+        }
+        let total = jobs.len();
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(total.max(1));
+        let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>().into_iter());
+        let done = std::sync::Mutex::new(Vec::with_capacity(total));
+        progress(0, total, "");
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let next = queue.lock().expect("queue").next();
+                        let Some((i, (name, media_type, render))) = next else { break };
+                        let bytes = render();
+                        let mut done = done.lock().expect("done");
+                        progress(done.len() + 1, total, &name);
+                        done.push((i, Artifact { name, media_type, bytes }));
+                    }
+                });
+            }
         });
-        artifacts.push(Artifact {
-            name: format!("{n}.{lang}.csv"),
-            media_type: "text/csv".to_owned(),
-            bytes: render::csv(&entries, lang),
-        });
-        artifacts.push(Artifact {
-            name: format!("{n}.{lang}.xlsx"),
-            media_type: XLSX_MEDIA_TYPE.to_owned(),
-            bytes: render::xlsx(&entries, &input.body, n, input.published_at, lang),
-        });
-        artifacts.push(Artifact {
-            name: format!("{n}.{lang}.pdf"),
-            media_type: render::PDF_MEDIA_TYPE.to_owned(),
-            bytes: render::pdf(&entries, &input.body, n, published_on, lang),
-        });
-    }
+        let mut rendered = done.into_inner().expect("done");
+        rendered.sort_by_key(|(i, _)| *i);
+        // The manifest lists each language's files together, as before: html, csv, xlsx, pdf.
+        let mut artifacts = Vec::with_capacity(total);
+        let mut by_name: std::collections::HashMap<String, Artifact> =
+            rendered.into_iter().map(|(_, a)| (a.name.clone(), a)).collect();
+        for lang in &langs {
+            for ext in ["html", "csv", "xlsx", "pdf"] {
+                if let Some(a) = by_name.remove(&format!("{n}.{lang}.{ext}")) {
+                    artifacts.push(a);
+                }
+            }
+        }
+        artifacts
+    };
 
     let manifest = Manifest {
         format: FORMAT.to_owned(),

@@ -203,3 +203,37 @@ fn the_current_edition_object_may_carry_its_number() {
     let parsed: senim_publish::manifest::SignedManifest = serde_json::from_value(served).unwrap();
     verify_signed_manifest(&parsed, &keys()).unwrap();
 }
+
+#[test]
+fn progress_counts_every_artifact_once_and_the_result_is_the_same_as_without() {
+    let key = key();
+    let calls = std::sync::Mutex::new(Vec::new());
+    let edition = senim_publish::edition::build_with_progress(
+        EditionInput {
+            body: body(),
+            number: 1,
+            published_at: published_at(),
+            previous: None,
+            changes: Changes {
+                added: entries().iter().map(|e| e.registry_number.clone()).collect(),
+                ..Changes::default()
+            },
+            entries: entries(),
+            key: &key,
+        },
+        &|done, total, name| calls.lock().unwrap().push((done, total, name.to_owned())),
+    );
+    let calls = calls.into_inner().unwrap();
+    let total = edition.artifacts.len();
+    assert_eq!(calls.first(), Some(&(0, total, String::new())), "progress starts at zero");
+    let done: Vec<usize> = calls.iter().skip(1).map(|c| c.0).collect();
+    assert_eq!(done, (1..=total).collect::<Vec<_>>(), "one step per artifact, in order");
+    let mut names: Vec<&str> = calls.iter().skip(1).map(|c| c.2.as_str()).collect();
+    names.sort_unstable();
+    let mut expected: Vec<&str> = edition.artifacts.iter().map(|a| a.name.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    // Rendered on several threads, the edition is byte for byte the one `build` makes.
+    assert_eq!(edition.artifacts, sample().artifacts);
+    assert_eq!(edition.edition_json, sample().edition_json);
+}
