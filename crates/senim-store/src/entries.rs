@@ -123,6 +123,30 @@ pub async fn pending(store: &Store, body_code: &str) -> Result<Vec<ListEntry>> {
     Ok(of_body(store, body_code).await?.into_iter().filter(|e| e.pending.is_some()).collect())
 }
 
+/// What the next edition would carry, read inside a transaction: each pending entry's registry number,
+/// change, when it was made and its content. Publication renders outside the write transaction and
+/// compares this before storing, so that a change made meanwhile is never lost or half published.
+pub async fn pending_fingerprint_in(tx: &mut Tx<'_>, body_code: &str) -> Result<Vec<(String, String, String, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT registry_number, pending, COALESCE(pending_since, ''), entry FROM entries \
+         WHERE body_code = $1 AND pending IS NOT NULL ORDER BY registry_number",
+    )
+    .bind(body_code)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// The same, read outside a transaction.
+pub async fn pending_fingerprint(store: &Store, body_code: &str) -> Result<Vec<(String, String, String, String)>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT registry_number, pending, COALESCE(pending_since, ''), entry FROM entries \
+         WHERE body_code = $1 AND pending IS NOT NULL ORDER BY registry_number",
+    )
+    .bind(body_code)
+    .fetch_all(p)
+    .await)?)
+}
+
 /// After an edition is published: clears the pending changes it carried (and only those: an inclusion
 /// committed while the edition was rendered waits for the next one).
 pub async fn settle(tx: &mut Tx<'_>, registry_numbers: &[String]) -> Result<()> {

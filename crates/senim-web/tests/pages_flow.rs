@@ -95,6 +95,9 @@ dual_tests! {
         assert!(app.get("/publish", Some(&p)).await.text().contains("HEALTH-"));
         let r = app.form("/publish", Some(&p), &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // Rendered in the background: the job's page shows progress, then the edition.
+        let done = app.wait_for_job(&r.location(), &p).await.text();
+        assert!(done.contains("1-редакция жарияланды"), "{done}");
         let list = app.get("/bodies/health", None).await.text();
         assert!(list.contains("Көз торын талдау") && list.contains("«Көз AI» ЖШС"));
         assert!(list.contains("1.kk.csv"));

@@ -266,6 +266,7 @@ dual_tests! {
         assert_eq!(h.editions().await, 0);
         let r = h.app.form("/publish", Some(&cookie), &[("edition", "1"), ("changes", "1")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        h.app.wait_for_job(&r.location(), &cookie).await;
         assert_eq!(h.editions().await, 1);
 
         let form_path = format!("/publish/entries/{number}/amend");
@@ -471,5 +472,69 @@ dual_tests! {
         ] {
             assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
         }
+    }
+
+    async fn issue_7_publication_runs_in_the_background_with_progress_for_its_publisher_only(db: TestDb) {
+        let h = Health::new(db).await;
+        h.app.user("p@finance.kz", Role::Publisher, Some("finance")).await;
+        h.include("Фондық жариялау").await;
+        let cookie = h.app.sign_in("p@health.kz").await;
+        let r = h.app.form("/publish", Some(&cookie), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let job = r.location();
+        let page = h.app.wait_for_job(&job, &cookie).await.text();
+        assert!(page.contains("1-редакция жарияланды"), "{page}");
+        assert_eq!(h.editions().await, 1);
+        let id = job.trim_start_matches("/publish/jobs/");
+        let stored = senim_store::jobs::get(&h.app.state.store, id).await.unwrap().unwrap();
+        assert_eq!((stored.status.as_str(), stored.edition), ("done", Some(1)));
+        assert!(stored.total >= 4 && stored.done == stored.total, "{stored:?}");
+        // Another body's publisher does not see it; nothing pending: nothing starts.
+        let other = h.app.sign_in("p@finance.kz").await;
+        assert_eq!(h.app.get(&job, Some(&other)).await.status, StatusCode::NOT_FOUND);
+        let r = h.app.form("/publish", Some(&cookie), &[]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        // One job per body at a time.
+        assert!(senim_store::jobs::start(&h.app.state.store, "j1", "health", "x").await.unwrap());
+        assert!(!senim_store::jobs::start(&h.app.state.store, "j2", "health", "x").await.unwrap());
+        assert!(senim_store::jobs::start(&h.app.state.store, "j3", "finance", "x").await.unwrap());
+    }
+
+    async fn issue_7_a_change_made_while_an_edition_renders_is_never_lost(db: TestDb) {
+        let h = Health::new(db).await;
+        let first = h.include("Бірінші").await;
+        h.publish().await;
+        h.include("Екінші").await;
+        // While the artifacts render (outside the write transaction), the publisher excludes the first
+        // entry: the rendered edition would miss it, so nothing is stored and a new run is asked for.
+        let store = h.app.state.store.clone();
+        let handle = tokio::runtime::Handle::current();
+        let once = std::sync::Once::new();
+        let progress: senim_web::services::publication::ProgressFn = std::sync::Arc::new(move |_, _, _| {
+            once.call_once(|| {
+                handle.block_on(async {
+                    let reason = senim_domain::lang::LangText::new().with(senim_domain::lang::Lang::Kk, "Қате");
+                    let mut tx = store.begin().await.unwrap();
+                    assert!(senim_store::entries::mark_excluded(&mut tx, &first, &reason).await.unwrap());
+                    tx.commit().await.unwrap();
+                });
+            });
+        });
+        let publisher = senim_store::users::by_email(&h.app.state.store, "p@health.kz").await.unwrap().unwrap();
+        let r = senim_web::services::publication::publish_tracked(
+            &h.app.state,
+            &publisher.id,
+            "health",
+            Timestamp::now(),
+            None,
+            Some(progress),
+        )
+        .await;
+        assert!(matches!(r, Err(senim_web::services::ServiceError::State("publication.changed"))), "{r:?}");
+        assert_eq!(h.editions().await, 1, "nothing stored");
+        // The next run carries both changes.
+        let m = h.publish().await;
+        assert_eq!(m["manifest"]["changes"]["added"].as_array().unwrap().len(), 1);
+        assert_eq!(m["manifest"]["changes"]["excluded"].as_array().unwrap().len(), 1);
     }
 }

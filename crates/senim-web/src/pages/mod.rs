@@ -102,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .route("/publish/exclude", post(publisher::exclude))
         .route("/publish", get(publisher::publish_page).post(publisher::publish))
         .route("/publish/schedule", post(publisher::set_schedule))
+        .route("/publish/jobs/{id}", get(publisher::job_page))
         .route("/publish/entries/{number}/amend", get(publisher::amend_form).post(publisher::amend))
         .route("/admin/keys", get(signing_keys::page))
         .route("/admin/keys/rotate", post(signing_keys::rotate))

@@ -191,12 +191,56 @@ pub async fn publish(p: Ctx, State(state): State<AppState>, Form(f): Form<Publis
             return publish_view(p, &state, &user, body, m, StatusCode::CONFLICT).await;
         }
     }
-    match publication::publish(&state, &user, &body, Timestamp::now()).await {
-        Ok(_) => see_other(&format!("/bodies/{body}")),
+    // Rendered in the background; the job's page shows the progress, then the edition.
+    match publication::start_job(&state, &user, &body).await {
+        Ok(id) => see_other(&format!("/publish/jobs/{id}")),
+        Err(ServiceError::State("publication.running")) => {
+            match senim_store::jobs::running(&state.store, &body).await {
+                Ok(Some(job)) => see_other(&format!("/publish/jobs/{}", job.id)),
+                _ => service_error(&p, ServiceError::State("publication.running")),
+            }
+        }
         Err(ServiceError::State(_)) => {
             let m = Messages { notice: "publish-nothing".into(), ..Messages::default() };
             publish_view(p, &state, &user, body, m, StatusCode::CONFLICT).await
         }
+        Err(e) => service_error(&p, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "publish_job.html")]
+pub struct JobPage {
+    pub p: Ctx,
+    pub job: senim_store::jobs::Job,
+}
+
+impl JobPage {
+    pub fn running(&self) -> bool {
+        self.job.status == "running"
+    }
+    pub fn percent(&self) -> i64 {
+        (self.job.done * 100).checked_div(self.job.total).unwrap_or(0)
+    }
+    /// Why a job failed, in words.
+    pub fn error(&self) -> String {
+        match self.job.error.as_deref() {
+            Some("publication.changed") => self.p.t("job-error-changed"),
+            Some("publication.nothing_pending") => self.p.t("publish-nothing"),
+            Some("interrupted") => self.p.t("job-error-interrupted"),
+            _ => self.p.t("job-error-internal"),
+        }
+    }
+}
+
+/// The progress of a publication job; refreshes itself (without JavaScript) while it runs.
+pub async fn job_page(p: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let (user, _body) = match publisher(&p, &state).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match publication::job(&state, &user, &id).await {
+        Ok(job) => render(&JobPage { p, job }),
         Err(e) => service_error(&p, e),
     }
 }

@@ -107,7 +107,26 @@ pub async fn publish_with(
     now: Timestamp,
     scheduled_run: Option<jiff::civil::Date>,
 ) -> ServiceResult<StoredEdition> {
+    publish_tracked(state, actor, body_code, now, scheduled_run, None).await
+}
+
+/// Told `(done, total, artifact)` as an edition's artifacts are rendered.
+pub type ProgressFn = std::sync::Arc<dyn Fn(usize, usize, &str) + Send + Sync>;
+
+/// Publication with progress. The edition is rendered outside the write transaction (rendering a
+/// large List takes seconds and must not hold the database's write lock); the transaction then checks
+/// that neither the latest edition nor the pending changes moved meanwhile — if they did, nothing is
+/// stored and `State("publication.changed")` asks for a new run.
+pub async fn publish_tracked(
+    state: &AppState,
+    actor: &str,
+    body_code: &str,
+    now: Timestamp,
+    scheduled_run: Option<jiff::civil::Date>,
+    progress: Option<ProgressFn>,
+) -> ServiceResult<StoredEdition> {
     let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
+    let fingerprint = entries::pending_fingerprint(&state.store, body_code).await?;
     let key = signing_key(state).await?;
     let all = entries::of_body(&state.store, body_code).await?;
     let changed: Vec<&ListEntry> = all.iter().filter(|e| e.pending.is_some()).collect();
@@ -138,27 +157,46 @@ pub async fn publish_with(
             owners.insert(e.application_id.clone(), (owner, app.form.system.name.clone()));
         }
     }
-    let mut tx = state.store.begin().await?;
-    let previous = editions::latest_in(&mut tx, body_code).await?;
+    let previous = editions::latest(&state.store, body_code).await?;
     let number = previous.as_ref().map_or(1, |p| p.number + 1);
+    let previous_ref = previous.as_ref().map(|p| PreviousRef {
+        edition: u32::try_from(p.number).unwrap_or(u32::MAX),
+        manifest_sha256: p.manifest_sha256.clone(),
+    });
+    let body_ref = body.as_ref();
+    let edition_number =
+        u32::try_from(number).map_err(|_| ServiceError::Internal(anyhow::anyhow!("edition number")))?;
+    let built = tokio::task::spawn_blocking(move || {
+        let input = EditionInput {
+            body: body_ref,
+            number: edition_number,
+            published_at: now,
+            previous: previous_ref,
+            entries: listed,
+            changes,
+            key: &key,
+        };
+        match progress {
+            Some(p) => edition::build_with_progress(input, &|done, total, name| p(done, total, name)),
+            None => edition::build(input),
+        }
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(anyhow::anyhow!("rendering the edition: {e}")))?;
+
+    let mut tx = state.store.begin().await?;
+    // A scheduled run another instance has claimed (and published) is theirs, not a change.
     if let Some(day) = scheduled_run
         && !senim_store::schedules::claim(&mut tx, body_code, &day.to_string(), "published", Some(number)).await?
     {
         return Err(ServiceError::State("schedule.already_run"));
     }
-    let previous_ref = previous.as_ref().map(|p| PreviousRef {
-        edition: u32::try_from(p.number).unwrap_or(u32::MAX),
-        manifest_sha256: p.manifest_sha256.clone(),
-    });
-    let built = edition::build(EditionInput {
-        body: body.as_ref(),
-        number: u32::try_from(number).map_err(|_| ServiceError::Internal(anyhow::anyhow!("edition number")))?,
-        published_at: now,
-        previous: previous_ref,
-        entries: listed,
-        changes,
-        key: &key,
-    });
+    let latest = editions::latest_in(&mut tx, body_code).await?;
+    if latest.as_ref().map(|p| p.number) != previous.as_ref().map(|p| p.number)
+        || entries::pending_fingerprint_in(&mut tx, body_code).await? != fingerprint
+    {
+        return Err(ServiceError::State("publication.changed"));
+    }
     let signed: &SignedManifest = &built.signed;
     let stored = StoredEdition {
         body_code: body_code.to_owned(),
@@ -245,4 +283,65 @@ pub async fn exclude(
     audit::append(&mut tx, &user.id, "entry.exclude", registry_number, &json!({"reason": reason})).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Starts publishing the next edition in the background (issue 7: a large List takes seconds to
+/// render); returns the job's id, whose page shows the progress. One job per body at a time.
+pub async fn start_job(state: &AppState, user: &User, body_code: &str) -> ServiceResult<String> {
+    publisher_body(user, body_code)?;
+    if entries::pending(&state.store, body_code).await?.is_empty() {
+        return Err(ServiceError::State("publication.nothing_pending"));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    if !senim_store::jobs::start(&state.store, &id, body_code, &user.id).await? {
+        return Err(ServiceError::State("publication.running"));
+    }
+    let (state, actor, body, job) = (state.clone(), user.id.clone(), body_code.to_owned(), id.clone());
+    tokio::spawn(async move {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new((0usize, 0usize, String::new())));
+        let sink = seen.clone();
+        let progress: ProgressFn = std::sync::Arc::new(move |done, total, name| {
+            if let Ok(mut s) = sink.lock() {
+                *s = (done, total, name.to_owned());
+            }
+        });
+        // Progress goes to the database a few times a second, so every instance's page can show it.
+        let (store, flush_job, flushed) = (state.store.clone(), job.clone(), seen.clone());
+        let flusher = tokio::spawn(async move {
+            let mut last = (usize::MAX, 0, String::new());
+            loop {
+                let now = flushed.lock().map(|s| s.clone()).unwrap_or_default();
+                if now != last {
+                    let _ = senim_store::jobs::progress(&store, &flush_job, now.0, now.1, &now.2).await;
+                    last = now;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+        });
+        let outcome = publish_tracked(&state, &actor, &body, Timestamp::now(), None, Some(progress)).await;
+        flusher.abort();
+        let last = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let _ = senim_store::jobs::progress(&state.store, &job, last.0, last.1, &last.2).await;
+        let outcome = match outcome {
+            Ok(edition) => Ok(edition.number),
+            Err(ServiceError::State(code)) => Err(code.to_owned()),
+            Err(e) => {
+                tracing::error!(error = %e, job = %job, "publication failed");
+                Err("internal".to_owned())
+            }
+        };
+        if let Err(e) = senim_store::jobs::finish(&state.store, &job, outcome).await {
+            tracing::error!(error = %e, job = %job, "recording the end of a publication job");
+        }
+    });
+    Ok(id)
+}
+
+/// A publication job, for the publisher of its body.
+pub async fn job(state: &AppState, user: &User, id: &str) -> ServiceResult<senim_store::jobs::Job> {
+    let job = senim_store::jobs::get(&state.store, id).await?.ok_or(ServiceError::NotFound)?;
+    if publisher_body(user, &job.body_code).is_err() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(job)
 }

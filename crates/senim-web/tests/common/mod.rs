@@ -154,6 +154,21 @@ impl TestApp {
         self.form(path, Some(cookie), &pairs).await
     }
 
+    /// Follows a publication job's page (where `POST /publish` redirects) until the job has ended;
+    /// returns the last page.
+    pub async fn wait_for_job(&self, location: &str, cookie: &str) -> Reply {
+        assert!(location.starts_with("/publish/jobs/"), "not a publication job: {location}");
+        for _ in 0..600 {
+            let r = self.get(location, Some(cookie)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            if !r.text().contains("http-equiv=\"refresh\"") {
+                return r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the publication job {location} did not end in 30 s");
+    }
+
     /// Creates an application through the API, uploads `audit_report` and a copyright certificate, and
     /// submits it; returns the id and the submission's answer.
     pub async fn submit_application(&self, token: &str, form: Value, audit_report: &[u8]) -> (String, Value) {
