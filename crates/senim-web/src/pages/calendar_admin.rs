@@ -219,7 +219,11 @@ fn typed_rows(form: &[(String, String)]) -> Vec<DayRow> {
 }
 
 /// `/admin/calendar`: this year's page (Kazakhstan's calendar date).
-pub async fn this_year() -> Response {
+pub async fn this_year(p: Ctx) -> Response {
+    // Refused like the year's page itself (the authorisation matrix holds every route to its class).
+    if let Err(r) = admin(&p) {
+        return r;
+    }
     let year = senim_domain::calendar::kz_date(Timestamp::now()).year();
     super::see_other(&format!("/admin/calendar/{year}"))
 }
