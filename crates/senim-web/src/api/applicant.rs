@@ -50,7 +50,7 @@ pub struct NoticeView {
     pub round: i64,
     pub decided_at: String,
     /// Failed §6 checks with the reviewer's comments.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub failed: Vec<senim_domain::review::CheckResult>,
 }
 

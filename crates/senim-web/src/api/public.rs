@@ -57,7 +57,7 @@ pub async fn id_check(Path(number): Path<String>) -> Json<identity::IdReport> {
 }
 
 /// Public keys of edition signatures, retired ones included.
-#[utoipa::path(get, path = "/api/v1/keys", tag = "public", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/keys", tag = "public", responses((status = 200, body = [Object])))]
 pub async fn keys(State(state): State<AppState>) -> Result<Response, ApiError> {
     let keys = crate::services::publication::public_keys(&state).await?;
     Ok(Json(keys).into_response())
