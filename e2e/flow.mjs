@@ -190,6 +190,7 @@ async function keyboardComplete(page, answers, until, name) {
     if (s.tag === 'button' && (s.name === until || s.text === until)) {
       const missing = Object.keys(answers).filter((k) => !done.has(k));
       expect(missing.length === 0, `${name}: reached the button before the fields ${missing.join(', ')}`);
+      await visit(page, `${name.split(' ')[0]}-keyboard-filled`);
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       log(`${name}: completed by keyboard in ${stops.length} Tab stops, focus visible on each, in document order`);
       return;
@@ -243,6 +244,11 @@ try {
   await go(a, '/', 'home');
   await a.click('header a[href="/register"]');
   await visit(a, 'register');
+  // First with mistakes: the error summary and the fields' errors are checked by axe too.
+  await a.fill('main [name="email"]', 'not-an-address');
+  await a.fill('main [name="org_bin_iin"]', '940140000384');
+  await submit(a, '/register', 'register-errors');
+  expect(await a.locator('main .error-summary').count(), 'a wrong registration shows no error summary');
   await a.fill('main [name="name"]', 'Әлия Сейтқали');
   await a.fill('main [name="email"]', EMAIL);
   await a.fill('main [name="password"]', PASSWORD);
@@ -291,6 +297,13 @@ try {
       expect(Object.keys(answers).length >= 4, `the models section shows only ${Object.keys(answers)}`);
       await keyboardComplete(a, answers, 'continue', `section-${sec} (keyboard)`);
     } else {
+      if (sec === 'audit') { // an error state first: a date that is not a date
+        await fillShown(a);
+        await a.fill('main [name="audit.date"]', '31.31.2026');
+        await Promise.all([a.waitForNavigation(), a.click('main form button[name="continue"]')]);
+        await visit(a, 'section-audit-errors');
+        expect(await a.locator('main .error-summary').count(), 'a wrong audit date shows no error summary');
+      }
       const n = await fillShown(a);
       expect(n > 0, `section ${sec} has no Annex 1 field`);
       await Promise.all([a.waitForNavigation(), a.click('main form button[name="continue"]')]);
