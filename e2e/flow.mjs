@@ -53,11 +53,28 @@ async function visit(page, name) {
   const res = await axe(page);
   pagesChecked += 1;
   checkedUrls.add(new URL(page.url()).pathname.replace(/[0-9a-f-]{36}/g, ':id'));
+  // WCAG 2.1 1.4.10 Reflow (axe does not test it): at 320 CSS px no element may reach past the screen's
+  // right edge, except data tables (and preformatted text), which the criterion exempts as 2-D content.
+  const vp = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const wide = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('table, pre, .table-scroll'))
+      .filter((e) => { const s = getComputedStyle(e); return s.visibility !== 'hidden' && s.position !== 'absolute'; })
+      .slice(0, 6).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).replace(/ /g, '.') : ''}`);
+  });
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.setViewportSize(vp);
+  if (wide.length) {
+    violations.push({ page: name, url: page.url(), id: 'reflow-320', impact: 'serious',
+      help: `WCAG 1.4.10 Reflow: ${wide.length} element(s) past the edge of a 320 px screen (page ${scroll} px wide)`, nodes: wide });
+  }
   for (const v of res.violations) {
     violations.push({ page: name, url: page.url(), id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ')}`) });
   }
-  log(`${String(step).padStart(2, '0')} ${name} ${page.url().replace(BASE, '')} axe: ${res.violations.length} violations`);
+  log(`${String(step).padStart(2, '0')} ${name} ${page.url().replace(BASE, '')} axe: ${res.violations.length} violations${wide.length ? `, reflow: ${wide.join(' ')} past 320 px` : ''}`);
 }
 
 async function go(page, path, name) {
@@ -440,5 +457,5 @@ for (const v of violations) {
   for (const n of v.nodes.slice(0, 5)) console.log(`    ${n}`);
 }
 console.log(`e2e: the whole flow passed in Kazakh; ${step} screenshots in ${SHOTS}`);
-console.log(`axe: ${pagesChecked} page states (${checkedUrls.size} distinct pages) checked, ${violations.length} WCAG 2.1 A/AA violations`);
+console.log(`axe: ${pagesChecked} page states (${checkedUrls.size} distinct pages) checked, ${violations.length} WCAG 2.1 A/AA violations (axe rules, and reflow at 320 px)`);
 if (violations.length) process.exit(1);
