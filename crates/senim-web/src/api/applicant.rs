@@ -50,7 +50,7 @@ pub struct NoticeView {
     pub round: i64,
     pub decided_at: String,
     /// Failed §6 checks with the reviewer's comments.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub failed: Vec<senim_domain::review::CheckResult>,
 }
 
@@ -161,7 +161,7 @@ pub async fn get_one(
 /// Replaces the form data (draft or nonconforming only).
 #[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applicant", security(("bearer" = [])),
     params(("id" = String, Path)), request_body(content = Object, description = "Annex 1 form"),
-    responses((status = 200, body = ApplicationView), (status = 400), (status = 401), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = ApplicationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn replace(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -227,7 +227,7 @@ pub async fn upload(
 /// Removes a document (draft or nonconforming only).
 #[utoipa::path(delete, path = "/api/v1/applications/{id}/attachments/{attachment_id}", tag = "applicant", security(("bearer" = [])),
     params(("id" = String, Path), ("attachment_id" = String, Path)),
-    responses((status = 204), (status = 401), (status = 404), (status = 409)))]
+    responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
 pub async fn remove_attachment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -251,7 +251,7 @@ pub struct SubmitReceipt {
 /// Submits, or resubmits after a notice; 422 lists everything missing (attachments as `attachments.{kind}`).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "applicant", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, body = SubmitReceipt), (status = 401), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = SubmitReceipt), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn submit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -269,7 +269,7 @@ pub async fn submit(
 
 /// Withdraws the application before a decision.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "applicant", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = ApplicationView), (status = 401), (status = 404), (status = 409)))]
+    params(("id" = String, Path)), responses((status = 200, body = ApplicationView), (status = 401), (status = 403), (status = 404), (status = 409)))]
 pub async fn withdraw(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

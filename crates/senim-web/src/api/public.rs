@@ -57,7 +57,7 @@ pub async fn id_check(Path(number): Path<String>) -> Json<identity::IdReport> {
 }
 
 /// Public keys of edition signatures, retired ones included.
-#[utoipa::path(get, path = "/api/v1/keys", tag = "public", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/keys", tag = "public", responses((status = 200, body = [Object])))]
 pub async fn keys(State(state): State<AppState>) -> Result<Response, ApiError> {
     let keys = crate::services::publication::public_keys(&state).await?;
     Ok(Json(keys).into_response())
@@ -79,7 +79,7 @@ pub async fn current_edition(State(state): State<AppState>, Path(code): Path<Str
 
 /// An edition's signed manifest.
 #[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/{n}/manifest", tag = "public",
-    params(("code" = String, Path), ("n" = i64, Path)), responses((status = 200, body = Object), (status = 404)))]
+    params(("code" = String, Path), ("n" = i64, Path)), responses((status = 200, body = Object), (status = 400), (status = 404)))]
 pub async fn manifest(
     State(state): State<AppState>,
     Path((code, n)): Path<(String, i64)>,
@@ -91,7 +91,7 @@ pub async fn manifest(
 /// A stored artifact of an edition, byte-identical forever.
 #[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/{n}/files/{name}", tag = "public",
     params(("code" = String, Path), ("n" = i64, Path), ("name" = String, Path)),
-    responses((status = 200, description = "the artifact's bytes"), (status = 304), (status = 404)))]
+    responses((status = 200, description = "the artifact's bytes"), (status = 304), (status = 400), (status = 404)))]
 pub async fn artifact(
     State(state): State<AppState>,
     Path((code, n, name)): Path<(String, i64, String)>,
@@ -166,7 +166,7 @@ pub async fn serve_artifact(
 /// The inclusion proof of an entry in an edition (RFC 9162 audit path).
 #[utoipa::path(get, path = "/api/v1/bodies/{code}/editions/{n}/proof/{registry_number}", tag = "public",
     params(("code" = String, Path), ("n" = i64, Path), ("registry_number" = String, Path)),
-    responses((status = 200, body = Object), (status = 404)))]
+    responses((status = 200, body = Object), (status = 400), (status = 404)))]
 pub async fn proof(
     State(state): State<AppState>,
     Path((code, n, number)): Path<(String, i64, String)>,
