@@ -401,7 +401,11 @@ try {
   await signIn(pb, 'publisher@demo.senim.kz', PW.publisher, 'publisher');
   await go(pb, '/publish', 'publish');
   expect((await pb.locator('main').innerText()).includes(SYSTEM_KK), 'the publish page does not show the included system');
-  await submit(pb, '/publish', 'published');
+  // Publication runs in the background: the job's page refreshes itself until the edition is out.
+  await submit(pb, '/publish', null);
+  expect(pb.url().includes('/publish/jobs/'), `publishing did not lead to the job's page: ${pb.url()}`);
+  await pb.locator('main a[href="/bodies/health/editions"]').waitFor({ timeout: 120000 });
+  await visit(pb, 'published');
 
   // 11. The public List: search finds the entry; open it; download the edition files.
   const pub = await newPage();
