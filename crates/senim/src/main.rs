@@ -8,6 +8,7 @@
 //! - `SENIM_SMTP_URL`, `SENIM_MAIL_FROM` — e-mail delivery ([`MailArgs`]);
 //! - `SENIM_RATE_*`, `SENIM_TRUSTED_PROXIES` — rate limits and the proxies believed ([`LimitArgs`]);
 //! - `SENIM_KEYS` — `senim verify`'s key list: a file or a server URL;
+//! - `SENIM_METRICS_TOKEN` — bearer token that opens `/metrics` beyond loopback (environment only);
 //! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
 
 mod verify;
@@ -400,6 +401,8 @@ async fn serve(
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
     let mut config = Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), ..Config::default() };
+    // Environment only, like the passphrase: not in the process list.
+    config.metrics_token = std::env::var("SENIM_METRICS_TOKEN").ok().filter(|t| !t.is_empty());
     mail.apply(&mut config);
     limits.apply(&mut config);
     let state = AppState::load(store.clone(), config).await?;

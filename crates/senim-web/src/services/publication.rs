@@ -107,6 +107,7 @@ pub async fn publish_with(
     now: Timestamp,
     scheduled_run: Option<jiff::civil::Date>,
 ) -> ServiceResult<StoredEdition> {
+    let started = std::time::Instant::now();
     let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
     let key = signing_key(state).await?;
     let all = entries::of_body(&state.store, body_code).await?;
@@ -217,6 +218,7 @@ pub async fn publish_with(
     tx.commit().await?;
     // The body's cached List pages show the previous edition (crate::cache).
     state.caches.pages.invalidate_body(body_code);
+    state.metrics.observe_publication(started);
     Ok(stored)
 }
 
