@@ -48,7 +48,10 @@ pub async fn depths(store: &Store) -> Result<Depths> {
             "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL AND next_attempt_at <> $1",
         )
         .await?,
-        outbox_given_up: count_never(store, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND next_attempt_at = $1")
-            .await?,
+        outbox_given_up: count_never(
+            store,
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND next_attempt_at = $1",
+        )
+        .await?,
     })
 }

@@ -62,7 +62,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, calendar: Calendar, config: Config) -> Self {
-        AppState { store, calendar: Arc::new(RwLock::new(calendar)), config, caches: Arc::default(), metrics: Arc::default() }
+        AppState {
+            store,
+            calendar: Arc::new(RwLock::new(calendar)),
+            config,
+            caches: Arc::default(),
+            metrics: Arc::default(),
+        }
     }
 
     /// Loads the calendar (shipped years plus administrators' overrides) from the store.

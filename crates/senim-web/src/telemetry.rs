@@ -44,7 +44,8 @@ pub struct RequestId(pub String);
 
 /// Whether an incoming request id may be kept as it is.
 pub fn well_formed(id: &str) -> bool {
-    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+    (1..=128).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 /// Gives the request its id (kept or made), and the response the same `X-Request-Id`.
@@ -214,7 +215,8 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next
 /// Whether this request may read the metrics (see the module's documentation).
 fn may_read(token: Option<&str>, headers: &HeaderMap, ext: &Extensions) -> bool {
     if let Some(expected) = token {
-        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let given =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         return given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected.as_bytes()));
     }
     let proxied = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
