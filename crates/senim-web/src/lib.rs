@@ -82,6 +82,14 @@ impl AppState {
         self.calendar.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// Reads the calendar again from the store: an administrator's change made on another instance
+    /// sharing the database (`senim serve` does this every minute).
+    pub async fn reload_calendar(&self) -> anyhow::Result<()> {
+        let calendar = senim_store::calendar::load(&self.store).await?;
+        self.set_calendar(calendar);
+        Ok(())
+    }
+
     pub fn set_calendar(&self, calendar: Calendar) {
         *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = calendar;
     }

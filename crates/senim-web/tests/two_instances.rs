@@ -166,3 +166,18 @@ async fn reminders_and_scheduled_publication_run_once_on_two_instances() {
 async fn editions(t: &Two) -> usize {
     senim_store::editions::history(&t.b_state.store, "health").await.unwrap().len()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_calendar_change_on_one_instance_reaches_the_other_on_reload() {
+    let Some(t) = two("a_calendar_change_on_one_instance_reaches_the_other_on_reload").await else { return };
+    let mut year = t.a.app.state.calendar().year(2026).expect("2026 is shipped").clone();
+    year.sources.push("Changed on instance A".into());
+    let mut tx = t.a.app.state.store.begin().await.unwrap();
+    senim_store::calendar::save_year(&mut tx, &year, "test").await.unwrap();
+    tx.commit().await.unwrap();
+    let sources = |s: &AppState| s.calendar().year(2026).unwrap().sources.clone();
+    assert!(!sources(&t.b_state).contains(&"Changed on instance A".to_owned()), "B holds the calendar it loaded");
+    // What `senim serve` does every minute.
+    t.b_state.reload_calendar().await.unwrap();
+    assert!(sources(&t.b_state).contains(&"Changed on instance A".to_owned()));
+}

@@ -429,6 +429,16 @@ async fn serve(
     let reminders = senim_web::services::reminders::spawn(&state);
     // Scheduled publication (Rules §7 helper); each day's run is claimed in the database.
     let scheduler = senim_web::services::schedule::spawn(&state);
+    // Another instance sharing the database may change the working-day calendar: read it every minute.
+    let calendar_state = state.clone();
+    let calendar_reload = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            if let Err(e) = calendar_state.reload_calendar().await {
+                tracing::warn!(error = %e, "reloading the working-day calendar failed; will retry");
+            }
+        }
+    });
     let app = senim_web::app(state);
     // The peer address is the rate limits' client key (see senim_web::rate_limit).
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -436,6 +446,7 @@ async fn serve(
     reminders.stop().await;
     mail_worker.stop().await;
     scheduler.stop().await;
+    calendar_reload.abort();
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
