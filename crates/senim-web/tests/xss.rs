@@ -262,7 +262,7 @@ async fn seed(h: &Health) -> Seeded {
     Seeded { registry_numbers: vec![kept, gone, pending], ids, attachment_ids, report_token, editions }
 }
 
-fn header_of<'a>(r: &'a Reply, name: header::HeaderName) -> &'a str {
+fn header_of(r: &Reply, name: header::HeaderName) -> &str {
     r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
