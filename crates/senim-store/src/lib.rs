@@ -24,6 +24,7 @@ pub mod deadlines;
 pub mod editions;
 pub mod email_tokens;
 pub mod entries;
+pub mod gauges;
 pub mod jobs;
 pub mod keys;
 pub mod organisations;

@@ -22,6 +22,7 @@ pub mod rate_limit;
 pub mod search;
 pub mod security;
 pub mod services;
+pub mod telemetry;
 
 /// Settings of a running server (from the command line and the environment; see `senim serve --help`).
 #[derive(Debug, Clone, Default)]
@@ -43,6 +44,9 @@ pub struct Config {
     pub public_url: String,
     /// Seals new edition signing keys at rest (`SENIM_KEY_PASSPHRASE`); see [`services::key_vault`].
     pub key_passphrase: Option<services::key_vault::Passphrase>,
+    /// Bearer token that opens `/metrics` from anywhere (`SENIM_METRICS_TOKEN`); without it only
+    /// direct loopback clients read it (see [`telemetry`]).
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -52,11 +56,19 @@ pub struct AppState {
     pub config: Config,
     /// Edition files and rendered List pages kept in memory (see [`cache`]).
     pub caches: Arc<cache::Caches>,
+    /// This instance's counters for `/metrics` (see [`telemetry`]).
+    pub metrics: Arc<telemetry::Metrics>,
 }
 
 impl AppState {
     pub fn new(store: Store, calendar: Calendar, config: Config) -> Self {
-        AppState { store, calendar: Arc::new(RwLock::new(calendar)), config, caches: Arc::default() }
+        AppState {
+            store,
+            calendar: Arc::new(RwLock::new(calendar)),
+            config,
+            caches: Arc::default(),
+            metrics: Arc::default(),
+        }
     }
 
     /// Loads the calendar (shipped years plus administrators' overrides) from the store.
@@ -68,6 +80,14 @@ impl AppState {
     /// A snapshot of the working-day calendar.
     pub fn calendar(&self) -> Calendar {
         self.calendar.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Reads the calendar again from the store: an administrator's change made on another instance
+    /// sharing the database (`senim serve` does this every minute).
+    pub async fn reload_calendar(&self) -> anyhow::Result<()> {
+        let calendar = senim_store::calendar::load(&self.store).await?;
+        self.set_calendar(calendar);
+        Ok(())
     }
 
     pub fn set_calendar(&self, calendar: Calendar) {

@@ -1,4 +1,5 @@
-//! The layers every request passes: sessions, rate limits, CSRF, security headers, size limits, panics caught.
+//! The layers every request passes: sessions, rate limits, CSRF, security headers, size limits, panics caught,
+//! metrics, and a request id with its log span (see [`crate::telemetry`]).
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -7,7 +8,7 @@ use senim_store::sessions::DbSessionStore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -42,6 +43,14 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
         .layer(header("referrer-policy", "same-origin"))
         .layer(header("x-frame-options", "DENY"))
         .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), crate::telemetry::track))
+        // One span per request carrying its id (so every log line of the request names it), and one
+        // INFO line when it ends with the status and latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(crate::telemetry::span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(axum::middleware::from_fn(crate::telemetry::request_id))
         .with_state(state)
 }

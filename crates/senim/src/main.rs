@@ -8,6 +8,7 @@
 //! - `SENIM_SMTP_URL`, `SENIM_MAIL_FROM` — e-mail delivery ([`MailArgs`]);
 //! - `SENIM_RATE_*`, `SENIM_TRUSTED_PROXIES` — rate limits and the proxies believed ([`LimitArgs`]);
 //! - `SENIM_KEYS` — `senim verify`'s key list: a file or a server URL;
+//! - `SENIM_METRICS_TOKEN` — bearer token that opens `/metrics` beyond loopback (environment only);
 //! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
 
 mod verify;
@@ -400,6 +401,8 @@ async fn serve(
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
     let mut config = Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), ..Config::default() };
+    // Environment only, like the passphrase: not in the process list.
+    config.metrics_token = std::env::var("SENIM_METRICS_TOKEN").ok().filter(|t| !t.is_empty());
     mail.apply(&mut config);
     limits.apply(&mut config);
     let state = AppState::load(store.clone(), config).await?;
@@ -426,6 +429,16 @@ async fn serve(
     let reminders = senim_web::services::reminders::spawn(&state);
     // Scheduled publication (Rules §7 helper); each day's run is claimed in the database.
     let scheduler = senim_web::services::schedule::spawn(&state);
+    // Another instance sharing the database may change the working-day calendar: read it every minute.
+    let calendar_state = state.clone();
+    let calendar_reload = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            if let Err(e) = calendar_state.reload_calendar().await {
+                tracing::warn!(error = %e, "reloading the working-day calendar failed; will retry");
+            }
+        }
+    });
     let app = senim_web::app(state);
     // The peer address is the rate limits' client key (see senim_web::rate_limit).
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -433,6 +446,7 @@ async fn serve(
     reminders.stop().await;
     mail_worker.stop().await;
     scheduler.stop().await;
+    calendar_reload.abort();
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

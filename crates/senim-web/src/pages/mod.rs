@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(public::home))
         .route("/healthz", get(public::healthz))
         .route("/readyz", get(public::readyz))
+        .route("/metrics", get(crate::telemetry::handler))
         .route("/static/style.css", get(public::stylesheet))
         .route("/static/bin-check.js", get(public::bin_check_script))
         .route("/lang/{code}", get(public::switch_language))

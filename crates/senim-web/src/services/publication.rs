@@ -125,6 +125,7 @@ pub async fn publish_tracked(
     scheduled_run: Option<jiff::civil::Date>,
     progress: Option<ProgressFn>,
 ) -> ServiceResult<StoredEdition> {
+    let started = std::time::Instant::now();
     let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
     let fingerprint = entries::pending_fingerprint(&state.store, body_code).await?;
     let key = signing_key(state).await?;
@@ -255,6 +256,7 @@ pub async fn publish_tracked(
     tx.commit().await?;
     // The body's cached List pages show the previous edition (crate::cache).
     state.caches.pages.invalidate_body(body_code);
+    state.metrics.observe_publication(started);
     Ok(stored)
 }
 

@@ -184,6 +184,7 @@ pub async fn run_due(state: &AppState, now: Timestamp) -> ServiceResult<Sent> {
         sent.messages += 1;
     }
     tx.commit().await?;
+    state.metrics.reminders_sent(sent.reminders, sent.messages);
     Ok(sent)
 }
 
