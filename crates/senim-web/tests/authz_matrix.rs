@@ -28,6 +28,9 @@ enum Access {
     Admin,
     /// The second step of signing in: only after the password; anyone else is sent to sign in.
     AfterPassword,
+    /// The operator's: from loopback or with `SENIM_METRICS_TOKEN`, whatever the role; a request from
+    /// elsewhere (here: no peer address) is refused even to the administrator.
+    Operator,
 }
 
 use Access::*;
@@ -37,6 +40,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     // Public pages and files.
     ("GET", "/", Public),
     ("GET", "/healthz", Public),
+    ("GET", "/metrics", Operator),
     ("GET", "/readyz", Public),
     ("GET", "/static/style.css", Public),
     ("GET", "/static/bin-check.js", Public),
@@ -401,6 +405,12 @@ dual_tests! {
                     // Outside the demo the mailbox page is off: 404 even for the administrator.
                     let off = route == "/admin/mail/{id}" && got.status == StatusCode::NOT_FOUND;
                     expect("administrator", let_through(&got) || off, got);
+                }
+                Operator => {
+                    let got = send(&app, method, &path, None).await;
+                    expect("anonymous", refused(&got), got);
+                    let got = send(&app, method, &path, Some((&root, &admin_token))).await;
+                    expect("administrator (not loopback)", refused(&got), got);
                 }
                 AfterPassword => {
                     let got = send(&app, method, &path, None).await;
