@@ -43,6 +43,8 @@ pub struct Config {
     pub public_url: String,
     /// Seals new edition signing keys at rest (`SENIM_KEY_PASSPHRASE`); see [`services::key_vault`].
     pub key_passphrase: Option<services::key_vault::Passphrase>,
+    /// Page limit and malware scanning of uploads (`SENIM_UPLOAD_MAX_PAGES`, `SENIM_CLAMD`).
+    pub uploads: services::uploads::UploadConfig,
 }
 
 #[derive(Clone)]
