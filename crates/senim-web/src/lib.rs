@@ -47,6 +47,8 @@ pub struct Config {
     /// Bearer token that opens `/metrics` from anywhere (`SENIM_METRICS_TOKEN`); without it only
     /// direct loopback clients read it (see [`telemetry`]).
     pub metrics_token: Option<String>,
+    /// Page limit and malware scanning of uploads (`SENIM_UPLOAD_MAX_PAGES`, `SENIM_CLAMD`).
+    pub uploads: services::uploads::UploadConfig,
 }
 
 #[derive(Clone)]

@@ -122,6 +122,20 @@ struct LimitArgs {
     /// Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated.
     #[arg(long, env = "SENIM_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<IpNet>,
+    #[command(flatten)]
+    uploads: UploadArgs,
+}
+
+/// The intake of uploaded documents (see `senim_web::services::uploads`).
+#[derive(Args, Clone)]
+struct UploadArgs {
+    /// The most pages an uploaded PDF may have.
+    #[arg(long, env = "SENIM_UPLOAD_MAX_PAGES", default_value_t = senim_web::services::uploads::MAX_PAGES)]
+    upload_max_pages: usize,
+    /// Scan every upload with clamd (INSTREAM) at this Unix socket path or host:port. Unset: no scan.
+    /// When set and clamd cannot be reached, uploads are refused ("try again later").
+    #[arg(long, env = "SENIM_CLAMD")]
+    clamd: Option<senim_web::services::uploads::ClamdAddr>,
 }
 
 impl LimitArgs {
@@ -135,6 +149,13 @@ impl LimitArgs {
             report_per_ip: self.rate_report,
         });
         config.trusted_proxies = self.trusted_proxies;
+        config.uploads = senim_web::services::uploads::UploadConfig {
+            max_pages: self.uploads.upload_max_pages,
+            clamd: self.uploads.clamd,
+        };
+        if let Some(clamd) = &config.uploads.clamd {
+            tracing::info!(%clamd, "uploads are scanned for malware by clamd");
+        }
     }
 }
 

@@ -178,10 +178,13 @@ pub async fn replace(
     Ok(Json(view(&state, app).await?))
 }
 
-/// Uploads a document: multipart `kind` and `file` (a PDF, checked by content).
+/// Uploads a document: multipart `kind` and `file` (a PDF, checked by content: it must parse, not be
+/// encrypted, have at most the page limit; scanned for malware when the server has a scanner). A refused
+/// file is a 422 with a field error on `file` (`upload.*` codes); 503 with `Retry-After` when the
+/// scanner cannot be reached.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/attachments", tag = "applicant", security(("bearer" = [])),
     params(("id" = String, Path)), request_body(content_type = "multipart/form-data", content = Object),
-    responses((status = 201, body = AttachmentView), (status = 400), (status = 401), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 201, body = AttachmentView), (status = 400), (status = 401), (status = 404), (status = 409), (status = 422), (status = 503)))]
 pub async fn upload(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -220,7 +223,20 @@ pub async fn upload(
     let (Some(kind), Some((name, bytes)), true) = (kind, file, errors.is_empty()) else {
         return Err(ApiError::validation(errors).lang(lang));
     };
-    let a = svc::attach(&state, &user, &id, kind, &name, &bytes).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    let a = match svc::attach(&state, &user, &id, kind, &name, &bytes).await {
+        Ok(a) => a,
+        // The malware scanner is down: not the caller's fault, so 503 with Retry-After (the field error
+        // still says which field and why).
+        Err(crate::services::ServiceError::Invalid(errors))
+            if errors.iter().any(|e| e.code == crate::services::uploads::codes::SCAN_UNAVAILABLE) =>
+        {
+            let problem = ApiError { errors, ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
+            let mut res = problem.lang(lang).into_response();
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+            return Ok(res);
+        }
+        Err(e) => return Err(ApiError::from(e).lang(lang)),
+    };
     Ok((StatusCode::CREATED, Json(AttachmentView::from(&a))).into_response())
 }
 

@@ -306,7 +306,10 @@ pub struct ShowPage {
     pub withdraw_error: String,
     pub body_name: String,
     pub max_mb: usize,
+    pub max_pages: usize,
     pub kinds: Vec<(&'static str, String)>,
+    /// The document kind chosen in a refused upload, chosen again.
+    pub selected_kind: String,
     pub tasks: Vec<super::tasks::Task>,
     pub timeline: Vec<super::case::Event>,
     pub diffs: Vec<super::case::RoundDiff>,
@@ -323,6 +326,9 @@ impl ShowPage {
     pub fn withdrawable(&self) -> bool {
         self.app.status.apply(senim_domain::status::Action::Withdraw).is_ok()
     }
+    pub fn kind_selected(&self, kind: &str) -> bool {
+        self.selected_kind == kind
+    }
     pub fn kind_label(&self, kind: &str) -> String {
         self.p.t(&format!("kind-{kind}"))
     }
@@ -335,14 +341,14 @@ impl ShowPage {
 }
 
 async fn show_page(p: Ctx, state: &AppState, app: Application, upload_error: String) -> Response {
-    show_page_with(p, state, app, upload_error, String::new()).await
+    show_page_with(p, state, app, (upload_error, String::new()), String::new()).await
 }
 
 async fn show_page_with(
     p: Ctx,
     state: &AppState,
     app: Application,
-    upload_error: String,
+    (upload_error, selected_kind): (String, String),
     withdraw_error: String,
 ) -> Response {
     let attachments = apps::attachments(&state.store, &app.id).await.unwrap_or_default();
@@ -380,7 +386,9 @@ async fn show_page_with(
         withdraw_error,
         body_name,
         max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
+        max_pages: state.config.uploads.max_pages,
         kinds,
+        selected_kind,
         p,
     };
     (status, render(&page)).into_response()
@@ -434,6 +442,7 @@ pub async fn upload(
             }
         }
     }
+    let kind_chosen = kind.map(|k| k.code().to_owned()).unwrap_or_default();
     if error.is_empty() {
         match (kind, file) {
             (None, _) => error = p.error_text(&FieldError::new("kind", "required")),
@@ -448,7 +457,7 @@ pub async fn upload(
         }
     }
     match svc::visible(&state, &user, &id).await {
-        Ok(app) => show_page(p, &state, app, error).await,
+        Ok(app) => show_page_with(p, &state, app, (error, kind_chosen), String::new()).await,
         Err(e) => service_error(&p, e),
     }
 }
@@ -540,7 +549,7 @@ pub async fn withdraw(
     if f.confirm != "yes" {
         let msg = p.error_text(&FieldError::new("confirm", "withdraw.not_confirmed"));
         return match svc::visible(&state, &user, &id).await {
-            Ok(app) => show_page_with(p, &state, app, String::new(), msg).await,
+            Ok(app) => show_page_with(p, &state, app, (String::new(), String::new()), msg).await,
             Err(e) => service_error(&p, e),
         };
     }

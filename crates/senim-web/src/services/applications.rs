@@ -105,23 +105,10 @@ pub async fn save(state: &AppState, user: &User, id: &str, form: ApplicationForm
     Ok(errors)
 }
 
-/// Why a file is not accepted as a document.
+/// Why a file is not accepted as a document, by its content alone (no malware scan, default page limit):
+/// see [`super::uploads`] for the whole intake.
 pub fn check_pdf(bytes: &[u8]) -> Result<(), &'static str> {
-    if bytes.is_empty() {
-        return Err("upload.empty");
-    }
-    if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err("upload.too_large");
-    }
-    // Checked by content, not by name: a PDF starts with its header and ends with an end-of-file marker.
-    let head = &bytes[..bytes.len().min(1024)];
-    let tail = &bytes[bytes.len().saturating_sub(2048)..];
-    let has_header = head.windows(5).any(|w| w == b"%PDF-");
-    let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
-    if !has_header || !has_eof {
-        return Err("upload.not_pdf");
-    }
-    Ok(())
+    super::uploads::inspect_pdf(bytes, super::uploads::MAX_PAGES).map(|_| ())
 }
 
 pub async fn attach(
@@ -136,7 +123,9 @@ pub async fn attach(
     if !app.status.is_editable() {
         return Err(ServiceError::State("application.not_editable"));
     }
-    check_pdf(bytes).map_err(|code| ServiceError::Invalid(vec![FieldError::new("file", code)]))?;
+    super::uploads::check(&state.config.uploads, bytes)
+        .await
+        .map_err(|code| ServiceError::Invalid(vec![FieldError::new("file", code)]))?;
     let filename = sanitize_filename(filename);
     // Read before the write transaction: on SQLite a pool read while holding the write lock can wait for
     // a connection that the writers queued behind that lock are holding.
@@ -277,7 +266,7 @@ mod tests {
     fn documents_are_checked_by_content_not_by_name() {
         assert_eq!(check_pdf(b""), Err("upload.empty"));
         assert_eq!(check_pdf(b"MZ\x90\x00 an executable"), Err("upload.not_pdf"));
-        assert_eq!(check_pdf(b"%PDF-1.7 but cut short"), Err("upload.not_pdf"));
+        assert_eq!(check_pdf(b"%PDF-1.7 but cut short"), Err("upload.malformed"));
         assert_eq!(check_pdf(&super::super::demo::sample_pdf("ok")), Ok(()));
         let huge = vec![b' '; MAX_UPLOAD_BYTES + 1];
         assert_eq!(check_pdf(&huge), Err("upload.too_large"));

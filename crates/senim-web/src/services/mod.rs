@@ -23,6 +23,7 @@ pub mod second_factor;
 pub mod seed;
 pub mod signing_keys;
 pub mod staff;
+pub mod uploads;
 
 use senim_domain::application::FieldError;
 use senim_store::StoreError;
