@@ -15,8 +15,7 @@ use super::notify::mail;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
 
-/// The largest document accepted, stated on the upload form.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+pub use super::uploads::MAX_UPLOAD_BYTES;
 
 /// Loads an application the user may see: the applicant who owns it, staff of its body (once
 /// submitted), or an administrator. Anyone else gets `NotFound`, never a hint that it exists.

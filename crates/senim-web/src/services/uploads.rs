@@ -10,6 +10,9 @@
 //! [`super::crosscheck`] does: a hostile file can make a parser panic or spin, never take the server down.
 //! The refusal is a field error on `file` with one of the `upload.*` codes below (messages in
 //! `i18n/*/uploads.ftl`).
+//!
+//! This file uses only std, tokio, tracing and lopdf (no `crate::` paths): the fuzz harness in `fuzz/`
+//! compiles it as it is, so that it fuzzes exactly the server's code without building the whole server.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -17,7 +20,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-pub use super::applications::MAX_UPLOAD_BYTES;
+/// The largest document accepted, stated on the upload form.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// The most pages a document may have unless `SENIM_UPLOAD_MAX_PAGES` says otherwise.
 pub const MAX_PAGES: usize = 500;
