@@ -25,7 +25,32 @@ FORM = {
     "copyright": {"certificate_number": "1", "certificate_date": "2026-01-20", "author_contract": False},
     "declaration": {"confirmed": True, "signatory": "Тест"},
 }
-PDF = b"%PDF-1.4\n" + b"% padding\n" * 104_857 + b"%%EOF\n"  # about 1 MB
+def one_page_pdf(size: int) -> bytes:
+    """A valid one-page PDF of about `size` bytes (the server parses uploads before accepting them): the
+    page's content stream carries the padding as comments."""
+    content = b"BT /F1 12 Tf 72 720 Td (Benchmark report) Tj ET\n" + b"% padding\n" * (size // 10)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF = one_page_pdf(1_048_576)  # about 1 MB
 
 
 def call(method, path, body=None, content_type="application/json"):
