@@ -169,12 +169,6 @@ pub fn sample_pdf(title: &str) -> Vec<u8> {
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
     ];
-    pdf_of_objects(&objects)
-}
-
-/// A PDF 1.4 file of the given objects (numbered from 1, the first the catalog) with a correct
-/// cross-reference table.
-pub fn pdf_of_objects(objects: &[String]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
@@ -190,4 +184,105 @@ pub fn pdf_of_objects(objects: &[String]) -> Vec<u8> {
         format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
     );
     out
+}
+
+fn pass() -> CheckOutcome {
+    CheckOutcome { pass: Some(true), comment: String::new() }
+}
+
+/// An audit report as an auditor would write it about `form`: a tagged PDF with a text layer. With
+/// `wrong_bin`, the report names a different BIN/IIN (the cross-check shows the mismatch).
+pub fn audit_report_pdf(form: &senim_domain::application::ApplicationForm, wrong_bin: bool) -> anyhow::Result<Vec<u8>> {
+    let date = form.audit.date.unwrap_or(jiff::civil::date(2026, 1, 15));
+    let mut doc =
+        senim_pdf::Document::new(senim_pdf::Meta::new("Ақпараттық жүйе аудитінің есебі", senim_pdf::Lang::Kk, date));
+    let bin = if wrong_bin { "990340005678".to_owned() } else { form.applicant.bin_iin.clone() };
+    let kk = |t: &LangText| t.best(Lang::Kk).to_owned();
+    doc.heading("Ақпараттық жүйе аудитінің есебі")
+        .field("Жүйе", kk(&form.system.name))
+        .field("Тапсырыс беруші", form.applicant.name.clone())
+        .field("БСН/ЖСН", bin)
+        .field("Аудитор", kk(&form.audit.auditor))
+        .field("Аудит күні", date.strftime("%d.%m.%Y").to_string())
+        .subheading("Қорытынды")
+        .paragraph(kk(&form.audit.conclusions));
+    doc.render().map_err(|e| anyhow::anyhow!("audit report PDF: {e}"))
+}
+
+/// Loads the demo on an empty database; returns the accounts made, or `None` if users exist already.
+pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> {
+    ensure_bodies(state).await?;
+    if users::count(&state.store).await? > 0 {
+        return Ok(None);
+    }
+    let body = "health";
+    let mut accounts = Vec::new();
+    let mut made = Vec::new();
+    for (email, name, role, b) in [
+        ("applicant@demo.senim.kz", "Айгүл Сәрсенова", Role::Applicant, None),
+        ("reviewer@demo.senim.kz", "Ерлан Қасымов", Role::Reviewer, Some(body)),
+        ("publisher@demo.senim.kz", "Гүлнар Әбенова", Role::Publisher, Some(body)),
+        ("body-admin@demo.senim.kz", "Нұрлан Омаров", Role::BodyAdmin, Some(body)),
+        ("admin@demo.senim.kz", "Жүйе әкімшісі", Role::Admin, None),
+        ("observer@demo.senim.kz", "Сәуле Бекова", Role::Observer, None),
+    ] {
+        let (user, password) = account(state, email, name, role, b).await?;
+        accounts.push(DemoAccount { email: email.to_owned(), role, body: b.map(str::to_owned), password });
+        made.push(user);
+    }
+    // The demo applicant files for an organisation, as a self-registered one would.
+    let mut profile = sample_form(body, 0).applicant;
+    profile.role = None;
+    let org =
+        super::accounts::create_organisation(state, &made[0], profile).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    made[0].org_id = Some(org.id);
+    let (applicant, reviewer, publisher) = (&made[0], &made[1], &made[2]);
+    let now = Timestamp::now();
+    let fail = |c: &str| CheckOutcome { pass: Some(false), comment: c.to_owned() };
+
+    // One application in every status: draft, submitted, under_review, nonconforming, included
+    // (pending publication), published, withdrawn, excluded.
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        let app =
+            applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if n > 0 {
+            // The case under review has a report that names another BIN, for the cross-check to show.
+            let report = audit_report_pdf(&app.form, n == 2)?;
+            let certificate = sample_pdf("Copyright certificate");
+            for (kind, name, bytes) in [
+                (AttachmentKind::AuditReport, "Audit report.pdf", &report),
+                (AttachmentKind::CopyrightCertificate, "Copyright certificate.pdf", &certificate),
+            ] {
+                applications::attach(state, applicant, &app.id, kind, name, bytes)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            applications::submit(state, applicant, &app.id, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        ids.push(app.id);
+    }
+    let include = ChecklistInput { completeness: pass(), copyright: pass(), audit: pass() };
+    let notice = ChecklistInput {
+        completeness: pass(),
+        copyright: pass(),
+        audit: fail("Аудиторлық есепте жүйенің нұсқасы көрсетілмеген / В аудиторском отчёте не указана версия системы"),
+    };
+    let err = |e: super::ServiceError| anyhow::anyhow!("{e}");
+    review::take(state, reviewer, &ids[2]).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[3], &notice, now).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[5], &include, now).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[7], &include, now).await.map_err(err)?;
+    publication::publish(state, publisher, body, now).await.map_err(err)?;
+    let excluded = senim_store::applications::get(&state.store, &ids[7]).await?.and_then(|a| a.registry_number);
+    if let Some(number) = excluded {
+        let reason = LangText::new()
+            .with(Lang::Kk, "Меншік иесінің өтініші бойынша")
+            .with(Lang::Ru, "По заявлению собственника");
+        publication::exclude(state, publisher, body, &number, &reason).await.map_err(err)?;
+        publication::publish(state, publisher, body, now).await.map_err(err)?;
+    }
+    review::decide(state, reviewer, &ids[4], &include, now).await.map_err(err)?;
+    applications::withdraw(state, applicant, &ids[6]).await.map_err(err)?;
+    Ok(Some(accounts))
 }
