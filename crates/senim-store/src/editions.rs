@@ -79,6 +79,16 @@ pub async fn latest_number(store: &Store, body_code: &str) -> Result<Option<i64>
         .await)?)
 }
 
+/// The latest edition number of every body that has published, by body code: one small query on the
+/// (body, number) key, so readers can check at each request that what they hold in memory is current.
+pub async fn latest_numbers(store: &Store) -> Result<Vec<(String, i64)>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT body_code, MAX(number) FROM editions GROUP BY body_code ORDER BY body_code"
+    )
+    .fetch_all(p)
+    .await)?)
+}
+
 /// The latest edition's number inside a publishing transaction (locks nothing on SQLite, where the
 /// writer holds the database; on PostgreSQL the unique key on (body, number) refuses a racing twin).
 pub async fn latest_in(tx: &mut Tx<'_>, body_code: &str) -> Result<Option<StoredEdition>> {

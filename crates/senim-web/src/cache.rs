@@ -306,6 +306,8 @@ pub struct PageKey {
     pub lang: Lang,
     /// The declared next update as shown, which changes with inclusions between editions.
     pub next_update: String,
+    /// The page of the List (1-based).
+    pub page: usize,
 }
 
 /// Rendered List pages (HTML) for anonymous readers with the default query.

@@ -24,6 +24,14 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     KK.compare(a, b)
 }
 
+/// The collation sort key of `s`: bytes whose order is [`compare`]'s order. Computed once per text, it
+/// lets many texts be sorted, or compared across Lists, by plain byte comparison.
+pub fn sort_key(s: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(s.len() * 2);
+    let Ok(()) = KK.write_sort_key_to(s, &mut key);
+    key
+}
+
 /// Sorts `items` by the text `key` gives, in Kazakh order; equal texts keep their order.
 pub fn sort_by_text<T>(items: &mut [T], key: impl Fn(&T) -> &str) {
     items.sort_by(|a, b| compare(key(a), key(b)));
@@ -35,6 +43,37 @@ mod tests {
 
     fn before(a: &str, b: &str) {
         assert_eq!(compare(a, b), Ordering::Less, "{a} should come before {b}");
+    }
+
+    #[test]
+    fn sort_keys_order_texts_as_compare_does() {
+        let texts = [
+            "Ұлттық",
+            "Үкімет",
+            "ұлттық",
+            "Қазақстан",
+            "Казахстан",
+            "Ақпарат",
+            "Әділет",
+            "Іздеу",
+            "Ыстық",
+            "2026",
+            "AI system",
+            "Система",
+            "Жүйе",
+            "жүйе",
+            "Ғылым",
+            "Гүл",
+            "Ңа",
+            "Өнім",
+            "Онім",
+            "",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(sort_key(a).cmp(&sort_key(b)), compare(a, b), "{a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod collation;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod published;
 pub mod rate_limit;
 pub mod search;
 pub mod security;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub config: Config,
     /// Edition files and rendered List pages kept in memory (see [`cache`]).
     pub caches: Arc<cache::Caches>,
+    /// The bodies' current editions, parsed and indexed (see [`published`]).
+    pub current: Arc<published::CurrentEditions>,
     /// This instance's counters for `/metrics` (see [`telemetry`]).
     pub metrics: Arc<telemetry::Metrics>,
 }
@@ -69,6 +72,7 @@ impl AppState {
             calendar: Arc::new(RwLock::new(calendar)),
             config,
             caches: Arc::default(),
+            current: Arc::default(),
             metrics: Arc::default(),
         }
     }

@@ -1,25 +1,13 @@
 //! Finding entries in published Lists: the text match shared by the List pages and the search API,
 //! and the List pages' filters and sorting (text in Kazakh alphabetical order, see [`crate::collation`]).
 
-use std::cmp::Ordering;
+use std::sync::Arc;
 
-use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
 use serde::Deserialize;
 
 use crate::collation;
-
-/// Whether `entry` matches the query `needle` (already lower-cased and trimmed): its system name or
-/// owner in any language, its registry number or its owner's BIN. An empty needle matches everything.
-pub fn matches(entry: &Annex2Entry, needle: &str) -> bool {
-    needle.is_empty()
-        || [&entry.system_name, &entry.owner]
-            .iter()
-            .flat_map(|t| t.0.values())
-            .chain(std::iter::once(&entry.registry_number))
-            .chain(entry.owner_bin.as_ref())
-            .any(|s| s.to_lowercase().contains(needle))
-}
+use crate::published::{IndexedEdition, Scope, TextColumn};
 
 /// The query string of a List page, as the GET form sends it (every field optional).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +24,9 @@ pub struct ListParams {
     pub sort: String,
     #[serde(default)]
     pub dir: String,
+    /// The page of a long List (1-based; anything else is the first page).
+    #[serde(default)]
+    pub page: String,
 }
 
 /// The columns a List can be sorted by.
@@ -74,6 +65,8 @@ pub struct ListQuery {
     pub body: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
+    /// 1-based.
+    pub page: usize,
 }
 
 impl ListQuery {
@@ -86,6 +79,7 @@ impl ListQuery {
             body: opt(&p.body),
             sort: SortKey::parse(p.sort.trim()),
             descending: p.dir.trim() == "desc",
+            page: p.page.trim().parse().ok().filter(|&n| n >= 1).unwrap_or(1),
         }
     }
 
@@ -95,40 +89,66 @@ impl ListQuery {
     }
 }
 
-/// The areas (in `lang`, Kazakh order) and years (newest first) present in `entries`, for the selects.
-pub fn facets(entries: &[Annex2Entry], lang: Lang) -> (Vec<String>, Vec<i16>) {
-    let mut areas: Vec<String> = entries.iter().map(|e| e.area.best(lang).to_owned()).collect();
+/// One entry of a selection: the index of its edition in the slice given to [`select`], and its
+/// index in that edition's entries.
+pub type Hit = (usize, u32);
+
+/// The entries of `editions` that `q` selects, in the order it asks for; texts compared in `lang`.
+/// Without a sort, bodies follow in alphabetical order of their names and entries in edition order.
+pub fn select(editions: &[Arc<IndexedEdition>], q: &ListQuery, lang: Lang, scope: Scope) -> Vec<Hit> {
+    let mut ranked: Vec<usize> =
+        (0..editions.len()).filter(|&k| q.body.as_deref().is_none_or(|b| editions[k].body_code == b)).collect();
+    let body_name = |k: usize| editions[k].entries.first().map_or("", |e| e.body.name.best(lang));
+    ranked.sort_by(|&a, &b| collation::compare(body_name(a), body_name(b)));
+    let mut rank = vec![0usize; editions.len()];
+    for (r, &k) in ranked.iter().enumerate() {
+        rank[k] = r;
+    }
+    let mut hits: Vec<Hit> = Vec::new();
+    for &k in &ranked {
+        let e = &editions[k];
+        hits.extend(
+            e.matching(&q.needle, scope)
+                .into_iter()
+                .filter(|&i| {
+                    let entry = &e.entries[i as usize];
+                    q.area.as_deref().is_none_or(|a| entry.area.best(lang) == a)
+                        && q.year.is_none_or(|y| entry.included_on.year() == y)
+                })
+                .map(|i| (k, i)),
+        );
+    }
+    // Hits are in edition order already: only another order needs sorting.
+    let edition_order = |a: &Hit, b: &Hit| rank[a.0].cmp(&rank[b.0]).then(a.1.cmp(&b.1));
+    match q.sort {
+        SortKey::Number => {}
+        SortKey::Name | SortKey::Owner => {
+            let column = if q.sort == SortKey::Name { TextColumn::Name } else { TextColumn::Owner };
+            let keys: Vec<&[Box<[u8]>]> = editions.iter().map(|e| e.sort_keys(lang, column)).collect();
+            hits.sort_by(|a, b| {
+                keys[a.0][a.1 as usize].cmp(&keys[b.0][b.1 as usize]).then_with(|| edition_order(a, b))
+            });
+        }
+        SortKey::Date => {
+            let date = |h: &Hit| editions[h.0].entries[h.1 as usize].included_on;
+            hits.sort_by(|a, b| date(a).cmp(&date(b)).then_with(|| edition_order(a, b)));
+        }
+    }
+    if q.descending {
+        hits.reverse();
+    }
+    hits
+}
+
+/// The areas (in `lang`, Kazakh order) and years (newest first) of `editions`, for the selects.
+pub fn facets(editions: &[Arc<IndexedEdition>], lang: Lang) -> (Vec<String>, Vec<i16>) {
+    let mut areas: Vec<String> = editions.iter().flat_map(|e| e.facets(lang).areas.iter().cloned()).collect();
     areas.sort_by(|a, b| collation::compare(a, b));
     areas.dedup();
-    let mut years: Vec<i16> = entries.iter().map(|e| e.included_on.year()).collect();
+    let mut years: Vec<i16> = editions.iter().flat_map(|e| e.facets(lang).years.iter().copied()).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     (areas, years)
-}
-
-/// The entries `q` selects, in the order it asks for; texts compared in `lang`.
-pub fn apply(entries: Vec<Annex2Entry>, q: &ListQuery, lang: Lang) -> Vec<Annex2Entry> {
-    let mut out: Vec<Annex2Entry> = entries
-        .into_iter()
-        .filter(|e| matches(e, &q.needle))
-        .filter(|e| q.area.as_deref().is_none_or(|a| e.area.best(lang) == a))
-        .filter(|e| q.year.is_none_or(|y| e.included_on.year() == y))
-        .filter(|e| q.body.as_deref().is_none_or(|b| e.body.code == b))
-        .collect();
-    let edition_order = |a: &Annex2Entry, b: &Annex2Entry| {
-        collation::compare(a.body.name.best(lang), b.body.name.best(lang)).then(a.position.cmp(&b.position))
-    };
-    out.sort_by(|a, b| {
-        let o = match q.sort {
-            SortKey::Number => Ordering::Equal,
-            SortKey::Name => collation::compare(a.system_name.best(lang), b.system_name.best(lang)),
-            SortKey::Owner => collation::compare(a.owner.best(lang), b.owner.best(lang)),
-            SortKey::Date => a.included_on.cmp(&b.included_on),
-        };
-        let o = o.then_with(|| edition_order(a, b));
-        if q.descending { o.reverse() } else { o }
-    });
-    out
 }
 
 /// Percent-encodes a query-string value.
@@ -141,7 +161,22 @@ pub fn encode(s: &str) -> String {
         .collect()
 }
 
-/// The query string (with `?`) of `p` sorted by `sort` in direction `dir`, keeping its filters.
+/// The query string (with `?`) of `p` showing page `page`, keeping its filters and order.
+pub fn page_href(p: &ListParams, page: usize) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in
+        [("q", &p.q), ("area", &p.area), ("year", &p.year), ("body", &p.body), ("sort", &p.sort), ("dir", &p.dir)]
+    {
+        if !v.trim().is_empty() {
+            parts.push(format!("{k}={}", encode(v.trim())));
+        }
+    }
+    parts.push(format!("page={page}"));
+    format!("?{}", parts.join("&"))
+}
+
+/// The query string (with `?`) of `p` sorted by `sort` in direction `dir`, keeping its filters (and
+/// going back to the first page).
 pub fn sort_href(p: &ListParams, sort: SortKey, dir: &str) -> String {
     let mut parts = Vec::new();
     for (k, v) in [("q", &p.q), ("area", &p.area), ("year", &p.year), ("body", &p.body)] {

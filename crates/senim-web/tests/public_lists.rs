@@ -306,11 +306,11 @@ dual_tests! {
 
         let html = h.page(&format!("/bodies/health?q={}", enc("ІРІ"))).await;
         assert!(html.contains(">Ірі жүйе</a>") && !html.contains(">Ақ жүйе</a>"));
-        assert!(html.contains("4 жазбаның 1 жазбасы көрсетілген"), "count shown");
+        assert!(html.contains("4 жазбаның 1 жазбасы табылды"), "count shown");
         let html = h.page(&format!("/bodies/health?q={}", numbers[3])).await;
         assert!(html.contains(">Ұлы жүйе</a>") && !html.contains(">Ірі жүйе</a>"));
         let html = h.page("/bodies/health?q=971240001315&lang=ru").await;
-        assert!(html.contains("Показано записей: 4 из 4"), "BIN matches every entry of the owner");
+        assert!(html.contains("Найдено записей: 4 из 4"), "BIN matches every entry of the owner");
         let html = h.page(&format!("/bodies/health?area={}", enc("Білім беру"))).await;
         assert!(html.contains(">Ақ жүйе</a>") && !html.contains(">Ұлы жүйе</a>"));
         assert!(html.contains("<option selected>Білім беру</option>"));
@@ -324,6 +324,58 @@ dual_tests! {
         assert_eq!(hits.as_array().unwrap().len(), 4, "the API finds by BIN too");
         let hits = h.app.get(&format!("/api/v1/search?q={}", numbers[0]), None).await.json();
         assert_eq!(hits.as_array().unwrap().len(), 1);
+    }
+
+    async fn long_lists_are_read_a_page_at_a_time_on_the_pages_and_through_the_api(db: TestDb) {
+        let h = Health::new(db).await;
+        let seeded = senim_web::services::seed::seed(&h.app.state, "health", 230, &|_, _, _| {}).await.unwrap();
+        let rows = |html: &str| html.matches(r#"<tr id=""#).count();
+        let html = h.page("/bodies/health").await;
+        assert_eq!(rows(&html), 100, "a page of the List holds 100 rows");
+        assert!(html.contains("1–100 жазбалар көрсетілген") && html.contains("1-бет, барлығы 3 бет"), "where the reader is");
+        assert!(html.contains(r#"<a href="?page=2" rel="next">"#) && !html.contains(r#"rel="prev""#));
+        assert!(html.contains("230 жазбаның 230 жазбасы табылды"));
+        let last = h.page("/bodies/health?page=3").await;
+        assert_eq!(rows(&last), 30);
+        assert!(last.contains("201–230") && last.contains(r#"<a href="?page=2" rel="prev">"#) && !last.contains(r#"rel="next""#));
+        assert_eq!(h.page("/bodies/health?page=99").await, last, "past the end is the last page");
+        assert_eq!(h.page("/bodies/health?page=bogus").await, html, "not a number is the first page");
+        let second = h.page("/bodies/health?page=2").await;
+        assert!(rows(&second) == 100 && second != html && second != last, "each page cached as its own");
+        // Every entry is on exactly one page, in edition order.
+        let ids = |html: &str| -> Vec<String> {
+            html.split(r#"<tr id=""#).skip(1).map(|s| s[..s.find('"').unwrap()].to_owned()).collect()
+        };
+        let all: Vec<String> = [&html, &second, &last].iter().flat_map(|p| ids(p)).collect();
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!((all.len(), unique.len()), (230, 230));
+        // Filters and the order carry over to the next page; a new sort starts again at page 1.
+        let sorted = h.page("/bodies/health?sort=name&dir=desc").await;
+        assert!(sorted.contains(r#"<a href="?sort=name&#38;dir=desc&#38;page=2" rel="next">"#));
+        assert!(sorted.contains(r#"<a href="?sort=name&#38;dir=asc">"#), "sort links carry no page");
+        let national = h.page("/lists?body=health&page=3").await;
+        assert_eq!(rows(&national), 30, "the national List pages the same way");
+
+        // The API: 20 hits unless asked, the total in a header, a link to the next page.
+        let r = h.app.get("/api/v1/search?q=", None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json().as_array().unwrap().len(), 20);
+        assert_eq!(header(&r, "x-total-count"), "230");
+        assert_eq!(header(&r, "link"), r#"</api/v1/search?q=&limit=20&offset=20>; rel="next""#);
+        let r = h.app.get("/api/v1/search?q=&limit=100&offset=200", None).await;
+        let hits = r.json();
+        let hits = hits.as_array().unwrap();
+        assert_eq!(hits.len(), 30, "the last page");
+        assert_eq!(header(&r, "link"), "", "no next page after the last");
+        assert_eq!(hits[0]["entry"]["position"], 201);
+        assert_eq!(hits[0]["edition"], seeded.edition);
+        for bad in ["limit=0", "limit=501", "limit=ten", "offset=-1"] {
+            let r = h.app.get(&format!("/api/v1/search?q=&{bad}"), None).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+            assert_eq!(header(&r, "content-type"), "application/problem+json", "{bad}");
+        }
     }
 
     async fn the_national_list_gathers_every_body_with_the_same_search(db: TestDb) {
@@ -340,7 +392,7 @@ dual_tests! {
         assert!(a < i, "Kazakh order");
         assert!(html.contains(r#"<a href="/bodies/health/entries/"#), "rows link to their body's entries");
         assert!(html.contains(r#"<label for="search-body">"#) && html.contains(r#"<option value="health">"#));
-        assert!(html.contains("2 жазбаның 2 жазбасы көрсетілген"));
+        assert!(html.contains("2 жазбаның 2 жазбасы табылды"));
         let html = h.page("/lists?body=health&q=%D0%90%D2%9B").await;
         assert!(html.contains(">Ақ жүйе</a>") && !html.contains(">Ірі жүйе</a>"));
         assert!(html.contains(r#"<option value="health" selected>"#));

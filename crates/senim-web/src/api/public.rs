@@ -34,15 +34,17 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/bodies", tag = "public", responses((status = 200, body = [BodySummary])))]
 pub async fn bodies(State(state): State<AppState>) -> Result<Json<Vec<BodySummary>>, ApiError> {
     let all = bodies::all(&state.store).await.map_err(internal)?;
-    let latest = editions::all_latest(&state.store).await.map_err(internal)?;
+    let current = crate::published::all_current(&state).await.map_err(ApiError::from)?;
     let out = all
         .into_iter()
         .map(|b| {
-            let ed = latest.iter().find(|e| e.body_code == b.code);
-            let count = ed
-                .and_then(|e| serde_json::from_str::<Vec<serde_json::Value>>(&e.entries).ok())
-                .map_or(0, |v| v.len() as i64);
-            BodySummary { code: b.code, name: b.name, current_edition: ed.map(|e| e.number), entries: count }
+            let ed = current.iter().find(|e| e.body_code == b.code);
+            BodySummary {
+                code: b.code,
+                name: b.name,
+                current_edition: ed.map(|e| e.number),
+                entries: ed.map_or(0, |e| e.entries.len() as i64),
+            }
         })
         .collect();
     Ok(Json(out))
@@ -182,7 +184,19 @@ pub struct SearchQuery {
     /// Words to find in the system's name, owner, area or functionality (any language), its registry number or the owner's BIN.
     #[serde(default)]
     pub q: String,
+    /// How many hits to return: 1 to 500, 20 when not given. The total is in `X-Total-Count`; a
+    /// `Link` header with `rel="next"` gives the next page while there is one.
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: String,
+    /// How many hits to skip (0 when not given).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 0)]
+    pub offset: String,
 }
+
+/// Hits per search answer unless `limit` says otherwise, and the most one answer gives.
+pub const SEARCH_LIMIT: (usize, usize) = (20, 500);
 
 #[derive(Serialize, ToSchema)]
 pub struct SearchHit {
@@ -192,28 +206,69 @@ pub struct SearchHit {
     pub entry: Annex2Entry,
 }
 
-/// Entries of every body's current edition matching `q`.
-#[utoipa::path(get, path = "/api/v1/search", tag = "public", params(SearchQuery), responses((status = 200, body = [SearchHit])))]
+/// Entries of every body's current edition matching `q`, bodies in order of their codes and entries
+/// in edition order, a page at a time (`limit`, `offset`).
+#[utoipa::path(get, path = "/api/v1/search", tag = "public", params(SearchQuery),
+    responses((status = 200, body = [SearchHit],
+        headers(("X-Total-Count" = u64, description = "hits in all"),
+            ("Link" = String, description = "`<…>; rel=\"next\"` while more hits follow"))),
+        (status = 400, description = "`limit` or `offset` is not a number in range")))]
 pub async fn search(
     State(state): State<AppState>,
-    ApiLang(_lang): ApiLang,
+    ApiLang(lang): ApiLang,
     Query(q): Query<SearchQuery>,
-) -> Result<Json<Vec<SearchHit>>, ApiError> {
+) -> Result<Response, ApiError> {
+    let number = |v: &str, default: usize, range: std::ops::RangeInclusive<usize>, name: &str| {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(default);
+        }
+        v.parse::<usize>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+            ApiError::bad_request(format!("`{name}` must be a whole number from {} to {}", range.start(), range.end()))
+                .lang(lang)
+        })
+    };
+    let limit = number(&q.limit, SEARCH_LIMIT.0, 1..=SEARCH_LIMIT.1, "limit")?;
+    let offset = number(&q.offset, 0, 0..=usize::MAX >> 1, "offset")?;
     let needle = q.q.trim().to_lowercase();
-    let mut hits = Vec::new();
-    for e in editions::all_latest(&state.store).await.map_err(internal)? {
-        let entries: Vec<Annex2Entry> = serde_json::from_str(&e.entries).map_err(internal)?;
-        for entry in entries {
-            // The List pages' match (name, owner, registry number, BIN), and as before area and functionality.
-            let hay = crate::search::matches(&entry, &needle)
-                || [&entry.area, &entry.functionality]
-                    .iter()
-                    .flat_map(|t| t.0.values())
-                    .any(|s| s.to_lowercase().contains(&needle));
-            if hay {
-                hits.push(SearchHit { body: e.body_code.clone(), edition: e.number, entry });
+    let current = crate::published::all_current(&state).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    let (total, page) = {
+        let current = current.clone();
+        let needle = needle.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut total = 0;
+            let mut page = Vec::new();
+            for (k, e) in current.iter().enumerate() {
+                let found = e.matching(&needle, crate::published::Scope::Everything);
+                for &i in found.iter().skip(offset.saturating_sub(total)).take(limit - page.len()) {
+                    page.push((k, i));
+                }
+                total += found.len();
             }
+            (total, page)
+        })
+        .await
+        .map_err(internal)?
+    };
+    let hits: Vec<SearchHit> = page
+        .into_iter()
+        .map(|(k, i)| SearchHit {
+            body: current[k].body_code.clone(),
+            edition: current[k].number,
+            entry: current[k].entries[i as usize].clone(),
+        })
+        .collect();
+    let mut h = HeaderMap::new();
+    h.insert("x-total-count", HeaderValue::from(total as u64));
+    if offset + limit < total {
+        let next = format!(
+            "</api/v1/search?q={}&limit={limit}&offset={}>; rel=\"next\"",
+            crate::search::encode(q.q.trim()),
+            offset + limit
+        );
+        if let Ok(v) = HeaderValue::from_str(&next) {
+            h.insert(header::LINK, v);
         }
     }
-    Ok(Json(hits))
+    Ok((h, Json(hits)).into_response())
 }

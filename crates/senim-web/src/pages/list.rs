@@ -5,6 +5,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use std::sync::Arc;
+
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
 use senim_publish::render::column_titles;
@@ -13,6 +15,7 @@ use senim_store::{bodies, editions};
 use super::{Ctx, error_page, render, service_error};
 use crate::AppState;
 use crate::cache::PageKey;
+use crate::published::{self, IndexedEdition, Scope};
 use crate::search::{self, ListParams, ListQuery, SortKey};
 use crate::services::lists::{self, NextUpdate};
 
@@ -56,25 +59,38 @@ pub struct SearchView {
     pub count: usize,
     pub total: usize,
     pub filtered: bool,
+    /// `None` when the List fits on one page.
+    pub paging: Option<Paging>,
 }
 
 /// The sortable columns of the Annex 2 table: "No.", name, owner, date of inclusion.
 const SORTABLE: [(usize, SortKey); 4] =
     [(0, SortKey::Number), (1, SortKey::Name), (2, SortKey::Owner), (6, SortKey::Date)];
 
-/// Filters and sorts `entries` as `params` asks, and describes the form and headers for the page.
-pub fn search_view(p: &Ctx, params: ListParams, entries: Vec<Annex2Entry>) -> (SearchView, Vec<Row>) {
+/// Rows per page of a List (a List of 100,000 entries is read a page at a time).
+pub const PAGE_SIZE: usize = 100;
+
+/// Filters, sorts and pages `editions` as `params` asks, and describes the form, headers and pages.
+/// CPU-heavy for a large List (the first sort by a column computes its keys): call it off the async
+/// threads.
+pub fn search_view(p: &Ctx, params: ListParams, editions: &[Arc<IndexedEdition>]) -> (SearchView, Vec<Row>) {
     let lang = p.lang;
     let q = ListQuery::parse(&params);
-    let total = entries.len();
-    let (areas, years) = search::facets(&entries, lang);
-    let found = search::apply(entries, &q, lang);
-    let rows: Vec<Row> = found
+    let total = editions.iter().map(|e| e.entries.len()).sum();
+    let (areas, years) = search::facets(editions, lang);
+    let found = search::select(editions, &q, lang, Scope::Names);
+    let pages = found.len().div_ceil(PAGE_SIZE).max(1);
+    let page = q.page.min(pages);
+    let shown = &found[((page - 1) * PAGE_SIZE).min(found.len())..(page * PAGE_SIZE).min(found.len())];
+    let rows: Vec<Row> = shown
         .iter()
-        .map(|e| Row {
-            registry_number: e.registry_number.clone(),
-            body_code: e.body.code.clone(),
-            cells: annex2_cells(e, lang),
+        .map(|&(k, i)| {
+            let e = &editions[k].entries[i as usize];
+            Row {
+                registry_number: e.registry_number.clone(),
+                body_code: e.body.code.clone(),
+                cells: annex2_cells(e, lang),
+            }
         })
         .collect();
     let headers = column_titles(lang)
@@ -98,6 +114,13 @@ pub fn search_view(p: &Ctx, params: ListParams, entries: Vec<Annex2Entry>) -> (S
             None => Header { title: (*t).to_owned(), href: None, aria_sort: None },
         })
         .collect();
+    let first = (page - 1) * PAGE_SIZE + 1;
+    let paging = (pages > 1).then(|| Paging {
+        page_of: p.t_two("list-page-of", "page", &page.to_string(), "pages", &pages.to_string()),
+        showing: p.t_two("list-page-showing", "from", &first.to_string(), "to", &(first + rows.len() - 1).to_string()),
+        prev: (page > 1).then(|| search::page_href(&params, page - 1)),
+        next: (page < pages).then(|| search::page_href(&params, page + 1)),
+    });
     let view = SearchView {
         areas,
         years,
@@ -106,12 +129,21 @@ pub fn search_view(p: &Ctx, params: ListParams, entries: Vec<Annex2Entry>) -> (S
         sort: q.sort.code(),
         descending: q.descending,
         headers,
-        count: rows.len(),
+        count: found.len(),
         total,
         filtered: q.is_filtered(),
+        paging,
         params,
     };
     (view, rows)
+}
+
+/// Where the reader is in a List of several pages, and the links to the pages around.
+pub struct Paging {
+    pub page_of: String,
+    pub showing: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Template)]
@@ -170,9 +202,13 @@ pub async fn body_list(
     // update): see crate::cache. Signed-in readers see their own navigation, so theirs is not shared.
     let key = if p.user.is_none() && is_default(&params) {
         match editions::latest_number(&state.store, &code).await {
-            Ok(edition) => {
-                Some(PageKey { body: code.clone(), edition, lang: p.lang, next_update: next_update_text(&p, next) })
-            }
+            Ok(edition) => Some(PageKey {
+                body: code.clone(),
+                edition,
+                lang: p.lang,
+                next_update: next_update_text(&p, next),
+                page: ListQuery::parse(&params).page,
+            }),
             Err(e) => return service_error(&p, e.into()),
         }
     } else {
@@ -181,15 +217,14 @@ pub async fn body_list(
     if let Some(html) = key.as_ref().and_then(|k| state.caches.pages.get(k)) {
         return Html(html).into_response();
     }
-    let current = match lists::current(&state, &code).await {
+    let latest_edition = match published::current(&state, &code).await {
         Ok(c) => c,
         Err(e) => return service_error(&p, e),
     };
-    let (latest_edition, entries) = match current {
-        Some((e, entries)) => (Some(e), entries),
-        None => (None, Vec::new()),
+    let (s, rows) = match view_off_thread(&p, params, latest_edition.iter().cloned().collect()).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
-    let (s, rows) = search_view(&p, params, entries);
     let mut files = Vec::new();
     let mut latest = Vec::new();
     if let Some(e) = &latest_edition {
@@ -235,7 +270,19 @@ pub async fn body_list(
     }
 }
 
-/// No search, filter or sort: the List as published.
+/// [`search_view`] on a blocking thread: a large List's first sort by a column takes a while.
+async fn view_off_thread(
+    p: &Ctx,
+    params: ListParams,
+    editions: Vec<Arc<IndexedEdition>>,
+) -> Result<(SearchView, Vec<Row>), Response> {
+    let ctx = p.clone();
+    tokio::task::spawn_blocking(move || search_view(&ctx, params, &editions))
+        .await
+        .map_err(|_| error_page(p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal"))
+}
+
+/// No search, filter or sort: the List as published (on any page).
 fn is_default(params: &ListParams) -> bool {
     [&params.q, &params.area, &params.year, &params.body, &params.sort, &params.dir].iter().all(|v| v.trim().is_empty())
 }
@@ -251,24 +298,21 @@ pub struct NationalList {
 /// The national List: every body's current edition in one table, with the List pages' search,
 /// filters (and a body filter) and sorting.
 pub async fn national_list(p: Ctx, State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
-    let (all_bodies, latest) = match (bodies::all(&state.store).await, editions::all_latest(&state.store).await) {
-        (Ok(b), Ok(l)) => (b, l),
-        (Err(e), _) | (_, Err(e)) => return service_error(&p, e.into()),
+    let (all_bodies, current) = match (bodies::all(&state.store).await, published::all_current(&state).await) {
+        (Ok(b), Ok(c)) => (b, c),
+        (Err(e), _) => return service_error(&p, e.into()),
+        (_, Err(e)) => return service_error(&p, e),
     };
-    let mut entries = Vec::new();
-    for e in &latest {
-        match lists::parse_entries(e) {
-            Ok(mut es) => entries.append(&mut es),
-            Err(err) => return service_error(&p, err),
-        }
-    }
     let mut body_options: Vec<(String, String)> = all_bodies
         .iter()
-        .filter(|b| latest.iter().any(|e| e.body_code == b.code))
+        .filter(|b| current.iter().any(|e| e.body_code == b.code))
         .map(|b| (b.code.clone(), p.text(&b.name)))
         .collect();
     body_options.sort_by(|a, b| crate::collation::compare(&a.1, &b.1));
-    let (mut s, rows) = search_view(&p, params, entries);
+    let (mut s, rows) = match view_off_thread(&p, params, current).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
     s.bodies = body_options;
     render(&NationalList { p, s, rows })
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use senim_domain::lang::Lang;
-use senim_store::{bodies, editions};
+use senim_store::bodies;
 use serde::Deserialize;
 
 use super::{Ctx, error_page, render};
@@ -83,20 +83,18 @@ pub struct Home {
 }
 
 pub async fn home(p: Ctx, State(state): State<AppState>) -> Response {
-    let (all, latest) = match (bodies::all(&state.store).await, editions::all_latest(&state.store).await) {
-        (Ok(a), Ok(l)) => (a, l),
+    let (all, current) = match (bodies::all(&state.store).await, crate::published::all_current(&state).await) {
+        (Ok(a), Ok(c)) => (a, c),
         _ => return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal"),
     };
     let rows = all
         .iter()
         .map(|b| {
-            let ed = latest.iter().find(|e| e.body_code == b.code);
+            let ed = current.iter().find(|e| e.body_code == b.code);
             BodyRow {
                 code: b.code.clone(),
                 name: p.text(&b.short_name),
-                entries: ed
-                    .and_then(|e| serde_json::from_str::<Vec<serde_json::Value>>(&e.entries).ok())
-                    .map_or(0, |v| v.len()),
+                entries: ed.map_or(0, |e| e.entries.len()),
                 edition: ed.map(|e| e.number),
                 published_on: ed.map(|e| e.published_at.chars().take(10).collect()).unwrap_or_default(),
             }

@@ -1,0 +1,415 @@
+//! The bodies' current editions, parsed once and indexed in memory (issue 7).
+//!
+//! Every public reading of the Lists — a body's List page, the national List, the search API, the
+//! body list — starts from the current editions. An edition's entries are stored as one JSON array
+//! (about 175 MB at 100,000 entries); reading and parsing it on each request made every reader pay
+//! for the whole List. Here each edition is read once, by the first request that needs it (others
+//! wait for that one read rather than repeating it), and kept with what the readers ask of it:
+//!
+//! - a word index of the searchable texts, so a query looks at the distinct words, not every entry;
+//! - sort keys per language and text column, computed on first use;
+//! - the areas and years offered as filters, per language.
+//!
+//! Editions never change once published, so nothing here goes stale: each request still asks the
+//! database for the latest edition numbers (one small query on the primary key) and takes a newer
+//! edition — published by this instance or another on the same database — as soon as it exists.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use senim_domain::annex2::Annex2Entry;
+use senim_domain::lang::Lang;
+use senim_store::editions;
+
+use crate::AppState;
+use crate::collation;
+use crate::services::{ServiceError, ServiceResult, lists};
+
+/// One body's edition with its index.
+pub struct IndexedEdition {
+    pub body_code: String,
+    pub number: i64,
+    pub published_at: String,
+    pub entries: Vec<Annex2Entry>,
+    /// Name, owner (every language), registry number and BIN: what the List pages search.
+    names: WordIndex,
+    /// The same plus area and functionality: what the search API searches.
+    everything: WordIndex,
+    /// Sort keys by language and column (name, owner).
+    sort_keys: [[OnceLock<Vec<Box<[u8]>>>; 2]; 3],
+    facets: [OnceLock<Facets>; 3],
+}
+
+/// The areas (in one language, Kazakh order) and years (newest first) of an edition's entries.
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub areas: Vec<String>,
+    pub years: Vec<i16>,
+}
+
+/// Which texts a query searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Name, owner, registry number, BIN (the List pages).
+    Names,
+    /// Those and area and functionality (the search API).
+    Everything,
+}
+
+/// A text column with sort keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextColumn {
+    Name,
+    Owner,
+}
+
+fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Kk => 0,
+        Lang::Ru => 1,
+        Lang::En => 2,
+    }
+}
+
+impl IndexedEdition {
+    /// Indexes `entries` (CPU-heavy for a large edition: call it off the async threads).
+    pub fn new(body_code: String, number: i64, published_at: String, entries: Vec<Annex2Entry>) -> Self {
+        let names = WordIndex::build(entries.iter().map(|e| texts(e, Scope::Names)));
+        let everything = WordIndex::build(entries.iter().map(|e| texts(e, Scope::Everything)));
+        IndexedEdition {
+            body_code,
+            number,
+            published_at,
+            entries,
+            names,
+            everything,
+            sort_keys: Default::default(),
+            facets: Default::default(),
+        }
+    }
+
+    /// The positions (indexes into `entries`) of the entries whose texts in `scope` contain `needle`
+    /// (already lower-cased and trimmed), in edition order. An empty needle matches every entry.
+    pub fn matching(&self, needle: &str, scope: Scope) -> Vec<u32> {
+        let all = || (0..self.entries.len()).map(|i| i as u32).collect();
+        if needle.is_empty() {
+            return all();
+        }
+        let index = match scope {
+            Scope::Names => &self.names,
+            Scope::Everything => &self.everything,
+        };
+        let words: Vec<&str> = words(needle).collect();
+        let candidates: Vec<u32> =
+            if words.is_empty() { all() } else { index.containing_all(&words, self.entries.len()) };
+        // A needle that is one word matches exactly the entries with a word containing it. Anything
+        // else (several words, punctuation) must also occur as written: check the candidates' texts.
+        if words.len() == 1 && words[0] == needle {
+            return candidates;
+        }
+        candidates
+            .into_iter()
+            .filter(|&i| texts(&self.entries[i as usize], scope).any(|t| t.to_lowercase().contains(needle)))
+            .collect()
+    }
+
+    /// The sort keys of a text column in `lang`, one per entry (computed on first use).
+    pub fn sort_keys(&self, lang: Lang, column: TextColumn) -> &[Box<[u8]>] {
+        let slot = &self.sort_keys[lang_slot(lang)][column as usize];
+        slot.get_or_init(|| {
+            self.entries
+                .iter()
+                .map(|e| {
+                    let text = match column {
+                        TextColumn::Name => e.system_name.best(lang),
+                        TextColumn::Owner => e.owner.best(lang),
+                    };
+                    collation::sort_key(text).into_boxed_slice()
+                })
+                .collect()
+        })
+    }
+
+    /// The areas and years of the entries, for the List's filters (computed on first use per language).
+    pub fn facets(&self, lang: Lang) -> &Facets {
+        self.facets[lang_slot(lang)].get_or_init(|| {
+            let mut areas: Vec<String> = self
+                .entries
+                .iter()
+                .map(|e| e.area.best(lang))
+                .collect::<std::collections::HashSet<_>>()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            areas.sort_by(|a, b| collation::compare(a, b));
+            let mut years: Vec<i16> = self
+                .entries
+                .iter()
+                .map(|e| e.included_on.year())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            years.reverse();
+            Facets { areas, years }
+        })
+    }
+}
+
+/// The texts of an entry that `scope` searches, in every language.
+fn texts(e: &Annex2Entry, scope: Scope) -> impl Iterator<Item = &str> {
+    let extra = (scope == Scope::Everything).then_some([&e.area, &e.functionality]).into_iter().flatten();
+    [&e.system_name, &e.owner]
+        .into_iter()
+        .chain(extra)
+        .flat_map(|t| t.0.values())
+        .map(String::as_str)
+        .chain(std::iter::once(e.registry_number.as_str()))
+        .chain(e.owner_bin.as_deref())
+}
+
+/// The words of a text: its runs of letters and digits, lower-cased.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// Distinct lower-cased words, each with the sorted positions of the entries that contain it.
+struct WordIndex {
+    words: Vec<(Box<str>, Vec<u32>)>,
+}
+
+impl WordIndex {
+    fn build<'a, I, T>(entries: I) -> WordIndex
+    where
+        I: Iterator<Item = T>,
+        T: Iterator<Item = &'a str>,
+    {
+        let mut map: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        for (i, texts) in entries.enumerate() {
+            let i = i as u32;
+            for text in texts {
+                let lower = text.to_lowercase();
+                for w in words(&lower) {
+                    match map.get_mut(w) {
+                        Some(list) => {
+                            if list.last() != Some(&i) {
+                                list.push(i);
+                            }
+                        }
+                        None => {
+                            map.insert(w.into(), vec![i]);
+                        }
+                    }
+                }
+            }
+        }
+        let mut words: Vec<(Box<str>, Vec<u32>)> = map.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        WordIndex { words }
+    }
+
+    /// The entries (of `n`) that have, for each of `parts`, a word containing it, in order.
+    fn containing_all(&self, parts: &[&str], n: usize) -> Vec<u32> {
+        let mut acc: Option<Vec<u64>> = None;
+        for part in parts {
+            let mut bits = vec![0u64; n.div_ceil(64)];
+            for (_, list) in self.words.iter().filter(|(w, _)| w.contains(part)) {
+                for &i in list {
+                    bits[i as usize / 64] |= 1 << (i % 64);
+                }
+            }
+            acc = Some(match acc {
+                None => bits,
+                Some(mut a) => {
+                    a.iter_mut().zip(&bits).for_each(|(x, y)| *x &= y);
+                    a
+                }
+            });
+        }
+        let bits = acc.unwrap_or_default();
+        let mut out = Vec::new();
+        for (k, &word) in bits.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                out.push((k * 64) as u32 + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+        out
+    }
+}
+
+/// The editions held in memory, by body: at most one per body, the newest asked for.
+#[derive(Default)]
+pub struct CurrentEditions {
+    slots: Mutex<BTreeMap<String, Arc<Slot>>>,
+}
+
+struct Slot {
+    number: i64,
+    edition: tokio::sync::OnceCell<Arc<IndexedEdition>>,
+}
+
+impl CurrentEditions {
+    fn slot(&self, body: &str, number: i64) -> Arc<Slot> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        match slots.get(body) {
+            Some(s) if s.number >= number => {
+                if s.number == number {
+                    return s.clone();
+                }
+                // An older edition asked for (a reader that looked just before a publication): give it
+                // its own slot without replacing the newer one.
+                Arc::new(Slot { number, edition: tokio::sync::OnceCell::new() })
+            }
+            _ => {
+                let s = Arc::new(Slot { number, edition: tokio::sync::OnceCell::new() });
+                slots.insert(body.to_owned(), s.clone());
+                s
+            }
+        }
+    }
+
+    /// Edition `number` of `body`, read and indexed on first use.
+    pub async fn get(&self, state: &AppState, body: &str, number: i64) -> ServiceResult<Arc<IndexedEdition>> {
+        let slot = self.slot(body, number);
+        let edition = slot
+            .edition
+            .get_or_try_init(|| async {
+                let stored = editions::get(&state.store, body, number).await?.ok_or(ServiceError::NotFound)?;
+                tokio::task::spawn_blocking(move || {
+                    let entries = lists::parse_entries(&stored)?;
+                    Ok::<_, ServiceError>(Arc::new(IndexedEdition::new(
+                        stored.body_code,
+                        stored.number,
+                        stored.published_at,
+                        entries,
+                    )))
+                })
+                .await
+                .map_err(|e| ServiceError::Internal(e.into()))?
+            })
+            .await?;
+        Ok(edition.clone())
+    }
+
+    /// How many editions are held (for `/metrics`).
+    pub fn held(&self) -> usize {
+        self.slots.lock().unwrap_or_else(|p| p.into_inner()).values().filter(|s| s.edition.initialized()).count()
+    }
+}
+
+/// The current edition of `body`, or `None` before its first edition.
+pub async fn current(state: &AppState, body: &str) -> ServiceResult<Option<Arc<IndexedEdition>>> {
+    match editions::latest_number(&state.store, body).await? {
+        Some(n) => Ok(Some(state.current.get(state, body, n).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The current edition of every body that has published, by body code.
+pub async fn all_current(state: &AppState) -> ServiceResult<Vec<Arc<IndexedEdition>>> {
+    let mut out = Vec::new();
+    for (body, n) in editions::latest_numbers(&state.store).await? {
+        out.push(state.current.get(state, &body, n).await?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use senim_domain::annex2::{AuditColumn, BodyRef};
+    use senim_domain::lang::LangText;
+
+    fn text(kk: &str, ru: &str) -> LangText {
+        let mut t = LangText::new();
+        t.set(Lang::Kk, kk);
+        if !ru.is_empty() {
+            t.set(Lang::Ru, ru);
+        }
+        t
+    }
+
+    fn entry(n: u32, name: &str, owner: &str, functionality: &str) -> Annex2Entry {
+        Annex2Entry {
+            registry_number: format!("KZ-T-{n:05}"),
+            position: n,
+            system_name: text(name, ""),
+            owner: text(owner, owner),
+            owner_bin: Some(format!("97124000{n:04}")),
+            area: text("Денсаулық сақтау", "Здравоохранение"),
+            functionality: text(functionality, ""),
+            audit: AuditColumn {
+                auditor: text("Аудитор", ""),
+                date: jiff::civil::date(2026, 3, 1),
+                conclusions: text("Сәйкес", ""),
+            },
+            included_on: jiff::civil::date(2026, 4, 1),
+            body: BodyRef {
+                code: "health".into(), name: text("Денсаулық сақтау министрлігі", "")
+            },
+        }
+    }
+
+    fn sample() -> IndexedEdition {
+        let entries = vec![
+            entry(1, "Рентген-талдау жүйесі", "«Медтех» ЖШС", "Суреттерді талдайды"),
+            entry(2, "Диагноз көмекшісі", "Сенім АҚ", "Дәрігерге кеңес береді, рентген суреттерін қарайды"),
+            entry(3, "ЖИ-хатшы", "«Медтех» ЖШС", "Кезек басқарады"),
+        ];
+        IndexedEdition::new("health".into(), 1, "2026-04-02T10:00:00+05:00".into(), entries)
+    }
+
+    /// The plain definition the index must agree with: the needle occurs in one of the texts.
+    fn by_scan(e: &IndexedEdition, needle: &str, scope: Scope) -> Vec<u32> {
+        (0..e.entries.len() as u32)
+            .filter(|&i| {
+                needle.is_empty() || texts(&e.entries[i as usize], scope).any(|t| t.to_lowercase().contains(needle))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_index_finds_exactly_what_a_scan_of_the_texts_finds() {
+        let e = sample();
+        for needle in [
+            "",
+            "рентген",
+            "ентге",
+            "медтех",
+            "«медтех» жшс",
+            "жүйесі",
+            "жи-хатшы",
+            "хатшы",
+            "kz-t-00002",
+            "00002",
+            "971240000003",
+            "суреттер",
+            "талда",
+            "кеңес береді",
+            "береді, рентген",
+            "жоқ",
+            "-",
+            "«",
+            "денсаулық",
+        ] {
+            for scope in [Scope::Names, Scope::Everything] {
+                assert_eq!(e.matching(needle, scope), by_scan(&e, needle, scope), "{needle:?} in {scope:?}");
+            }
+        }
+        assert_eq!(e.matching("рентген", Scope::Names), vec![0], "the List pages search names and owners only");
+        assert_eq!(e.matching("рентген", Scope::Everything), vec![0, 1], "the API also searches functionality");
+    }
+
+    #[test]
+    fn sort_keys_and_facets_follow_kazakh_order() {
+        let e = sample();
+        let keys = e.sort_keys(Lang::Kk, TextColumn::Name);
+        let mut order: Vec<usize> = (0..3).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        // Д < Ж < Р in the Kazakh alphabet.
+        assert_eq!(order, vec![1, 2, 0]);
+        assert_eq!(e.facets(Lang::Ru).areas, vec!["Здравоохранение".to_owned()]);
+        assert_eq!(e.facets(Lang::Kk).years, vec![2026]);
+    }
+}
