@@ -87,7 +87,7 @@ static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::parse(REGULAR_TTF));
 static BOLD: LazyLock<Face> = LazyLock::new(|| Face::parse(BOLD_TTF));
 
 /// Which of the two faces a piece of text is set in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Weight {
     Regular,
     Bold,

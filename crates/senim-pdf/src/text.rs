@@ -6,7 +6,10 @@
 //! next column. Hard line breaks (`'\n'`) in the input are kept.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use krilla::text::{GlyphId, KrillaGlyph};
 
@@ -67,7 +70,7 @@ struct Shaped<'t> {
 pub(crate) fn wrap(text: &str, style: Style, max_width: f32) -> Vec<Line> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
-        let shaped = shape(paragraph, style);
+        let shaped = shape_cached(paragraph, style);
         for range in break_lines(&shaped.clusters, max_width) {
             lines.push(build_line(&shaped, range));
         }
@@ -78,12 +81,12 @@ pub(crate) fn wrap(text: &str, style: Style, max_width: f32) -> Vec<Line> {
 /// How many lines [`wrap`] would produce, without building them: the first pagination pass
 /// only needs heights.
 pub(crate) fn line_count(text: &str, style: Style, max_width: f32) -> usize {
-    text.split('\n').map(|paragraph| break_lines(&shape(paragraph, style).clusters, max_width).len()).sum()
+    text.split('\n').map(|paragraph| break_lines(&shape_cached(paragraph, style).clusters, max_width).len()).sum()
 }
 
 /// One line that is never wrapped (footers, page numbers).
 pub(crate) fn single_line(text: &str, style: Style) -> Line {
-    let shaped = shape(text, style);
+    let shaped = shape_cached(text, style);
     let all = 0..shaped.clusters.len();
     build_line(&shaped, all)
 }
@@ -106,6 +109,50 @@ fn sanitize(text: &str, weight: Weight) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// Text shaped already on this thread, by (weight, size, text). A List repeats the same texts (its
+/// body's name, areas, auditors, dates, owners) in thousands of rows, and every cell is shaped twice:
+/// once measured for pagination, once drawn. Bounded by the bytes of text it holds: full, it starts
+/// over.
+struct ShapeCache {
+    map: HashMap<(Weight, u32, Box<str>), Rc<Shaped<'static>>>,
+    /// What the entries hold, roughly: text, glyphs and clusters.
+    bytes: usize,
+}
+
+/// Per rendering thread.
+const SHAPE_CACHE_BYTES: usize = 48 * 1024 * 1024;
+
+thread_local! {
+    static SHAPED: RefCell<ShapeCache> = RefCell::new(ShapeCache { map: HashMap::new(), bytes: 0 });
+}
+
+/// [`shape`] through the thread's [`ShapeCache`]: the same glyphs and widths, computed once.
+fn shape_cached(paragraph: &str, style: Style) -> Rc<Shaped<'static>> {
+    let key = (style.weight, style.size.to_bits(), Box::<str>::from(paragraph));
+    SHAPED.with(|cache| {
+        if let Some(hit) = cache.borrow().map.get(&key) {
+            return hit.clone();
+        }
+        let shaped = shape(paragraph, style);
+        let owned = Rc::new(Shaped {
+            text: Cow::Owned(shaped.text.into_owned()),
+            glyphs: shaped.glyphs,
+            clusters: shaped.clusters,
+        });
+        let size = 2 * paragraph.len()
+            + owned.glyphs.len() * std::mem::size_of::<KrillaGlyph>()
+            + owned.clusters.len() * std::mem::size_of::<Cluster>();
+        let mut cache = cache.borrow_mut();
+        if cache.bytes + size > SHAPE_CACHE_BYTES {
+            cache.map.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += size;
+        cache.map.insert(key, owned.clone());
+        owned
+    })
 }
 
 fn shape(paragraph: &str, style: Style) -> Shaped<'_> {

@@ -75,6 +75,8 @@ pub struct Edition {
     pub edition_json: Artifact,
     /// The Merkle leaf hash of each entry, in position order.
     pub leaves: Vec<Hash>,
+    /// How long each artifact took to render (for logs and profiling), in the order they finished.
+    pub render_times: Vec<(String, std::time::Duration)>,
 }
 
 /// Builds, renders and signs an edition.
@@ -99,6 +101,7 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
     let published_on = kazakhstan_date(input.published_at);
 
     let langs = render::languages_of(&entries);
+    let render_times: Vec<(String, std::time::Duration)>;
     let artifacts = {
         let (e, body, at) = (&entries, &input.body, &published_at);
         let mut jobs: Vec<Job> = Vec::new();
@@ -134,20 +137,23 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
                     loop {
                         let next = queue.lock().expect("queue").next();
                         let Some((i, (name, media_type, render))) = next else { break };
+                        let started = std::time::Instant::now();
                         let bytes = render();
+                        let took = started.elapsed();
                         let mut done = done.lock().expect("done");
                         progress(done.len() + 1, total, &name);
-                        done.push((i, Artifact { name, media_type, bytes }));
+                        done.push((i, Artifact { name, media_type, bytes }, took));
                     }
                 });
             }
         });
         let mut rendered = done.into_inner().expect("done");
-        rendered.sort_by_key(|(i, _)| *i);
+        render_times = rendered.iter().map(|(_, a, took)| (a.name.clone(), *took)).collect();
+        rendered.sort_by_key(|(i, _, _)| *i);
         // The manifest lists each language's files together, as before: html, csv, xlsx, pdf.
         let mut artifacts = Vec::with_capacity(total);
         let mut by_name: std::collections::HashMap<String, Artifact> =
-            rendered.into_iter().map(|(_, a)| (a.name.clone(), a)).collect();
+            rendered.into_iter().map(|(_, a, _)| (a.name.clone(), a)).collect();
         for lang in &langs {
             for ext in ["html", "csv", "xlsx", "pdf"] {
                 if let Some(a) = by_name.remove(&format!("{n}.{lang}.{ext}")) {
@@ -170,6 +176,7 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
         key_id: input.key.key_id(),
     };
     let signed = sign(manifest, input.key);
+    let json_started = std::time::Instant::now();
     let edition_json = Artifact {
         name: format!("{n}.json"),
         media_type: "application/json".to_owned(),
@@ -181,7 +188,9 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
             entries: entries.clone(),
         }),
     };
-    Edition { signed, entries, artifacts, edition_json, leaves }
+    let mut render_times = render_times;
+    render_times.push((edition_json.name.clone(), json_started.elapsed()));
+    Edition { signed, entries, artifacts, edition_json, leaves, render_times }
 }
 
 /// Signs `JCS(manifest)` with `key`.

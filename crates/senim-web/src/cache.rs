@@ -22,8 +22,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::body::Bytes;
 use senim_domain::lang::Lang;
 
-/// Default memory budget of the artifact cache (all variants counted).
-pub const ARTIFACT_BUDGET: usize = 64 * 1024 * 1024;
+/// Default memory budget of the artifact cache (all variants counted): enough for the files a reader
+/// of a 100,000-entry List fetches most (its CSV and edition JSON, about 250 MB together).
+pub const ARTIFACT_BUDGET: usize = 512 * 1024 * 1024;
+/// Files up to this size get their compressed variants before the first answer; larger ones are
+/// answered as stored at once and compressed in the background (seconds of CPU at 100 MB).
+pub const COMPRESS_INLINE: usize = 8 * 1024 * 1024;
 /// Default memory budget of the List page cache.
 pub const PAGE_BUDGET: usize = 16 * 1024 * 1024;
 
@@ -188,7 +192,13 @@ impl CachedFile {
         CachedFile { media_type, sha256, identity: Bytes::from(bytes), gzip, brotli }
     }
 
-    /// The file as stored, without variants (for files too large to keep: see [`ArtifactCache::keeps`]).
+    /// Whether gzip and brotli variants would be made for this file (see [`Self::build`]).
+    pub fn compressible(&self) -> bool {
+        compressible(&self.media_type) && self.gzip.is_none() && self.brotli.is_none()
+    }
+
+    /// The file as stored, without variants (for files too large to keep: see [`ArtifactCache::keeps`],
+    /// and for large files until their variants are ready).
     pub fn identity_only(media_type: String, sha256: String, bytes: Vec<u8>) -> CachedFile {
         CachedFile { media_type, sha256, identity: Bytes::from(bytes), gzip: None, brotli: None }
     }
@@ -274,17 +284,33 @@ pub fn none_match(header: Option<&str>, etag: &str) -> bool {
 }
 
 /// Edition files by (body, edition, name).
-pub struct ArtifactCache(Lru<(String, i64, String), std::sync::Arc<CachedFile>>);
+pub struct ArtifactCache(Lru<(String, i64, String), std::sync::Arc<CachedFile>>, Loading);
+
+/// The files being read from the database now, so that many first readers of a large file wait for
+/// one read instead of each reading it (64 readers of a 175 MB file would hold 11 GB).
+type Loading = Mutex<HashMap<(String, i64, String), std::sync::Arc<tokio::sync::Mutex<()>>>>;
 
 impl ArtifactCache {
     pub fn new(budget: usize) -> Self {
-        ArtifactCache(Lru::new(budget))
+        ArtifactCache(Lru::new(budget), Mutex::default())
     }
-    /// Whether a file of `size` bytes is kept (with its variants): up to a quarter of the budget. A
-    /// larger one is served from the database as stored each time — compressing it again for every
-    /// request would cost more than the bytes saved.
+
+    /// The lock that one reader of a file not yet cached holds while it reads the file: take it, look
+    /// in the cache again, and read only if the file is still missing; then call [`Self::loaded`].
+    pub fn loading(&self, body: &str, edition: i64, name: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry((body.to_owned(), edition, name.to_owned())).or_default().clone()
+    }
+
+    /// The file has been read (or failed to be): forget its lock.
+    pub fn loaded(&self, body: &str, edition: i64, name: &str) {
+        self.1.lock().unwrap_or_else(|p| p.into_inner()).remove(&(body.to_owned(), edition, name.to_owned()));
+    }
+    /// Whether a file of `size` bytes is kept (with its variants): up to half the budget. A larger
+    /// one is served from the database as stored each time — compressing it again for every request
+    /// would cost more than the bytes saved.
     pub fn keeps(&self, size: usize) -> bool {
-        size <= self.0.budget / 4
+        size <= self.0.budget / 2
     }
     pub fn get(&self, body: &str, edition: i64, name: &str) -> Option<std::sync::Arc<CachedFile>> {
         self.0.get(&(body.to_owned(), edition, name.to_owned()))
@@ -375,10 +401,10 @@ mod tests {
     }
 
     #[test]
-    fn files_over_a_quarter_of_the_budget_are_not_kept() {
+    fn files_over_half_the_budget_are_not_kept() {
         let c = ArtifactCache::new(1000);
-        assert!(c.keeps(250));
-        assert!(!c.keeps(251));
+        assert!(c.keeps(500));
+        assert!(!c.keeps(501));
     }
 
     #[test]

@@ -118,21 +118,11 @@ pub async fn serve_artifact(
     let file = match state.caches.artifacts.get(code, n, name) {
         Some(f) => f,
         None => {
-            let a = editions::artifact(&state.store, code, n, name)
-                .await
-                .map_err(internal)?
-                .ok_or_else(ApiError::not_found)?;
-            let bytes = blobs::get(&state.store, &a.sha256).await.map_err(internal)?.ok_or_else(ApiError::internal)?;
-            if state.caches.artifacts.keeps(bytes.len()) {
-                let file = tokio::task::spawn_blocking(move || CachedFile::build(a.media_type, a.sha256, bytes))
-                    .await
-                    .map_err(internal)?;
-                let file = std::sync::Arc::new(file);
-                state.caches.artifacts.put(code, n, name, file.clone());
-                file
-            } else {
-                std::sync::Arc::new(CachedFile::identity_only(a.media_type, a.sha256, bytes))
-            }
+            let lock = state.caches.artifacts.loading(code, n, name);
+            let _one_reader = lock.lock().await;
+            let file = load_artifact(state, code, n, name).await;
+            state.caches.artifacts.loaded(code, n, name);
+            file?
         }
     };
     let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
@@ -163,6 +153,44 @@ pub async fn serve_artifact(
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
     }
     Ok((h, bytes).into_response())
+}
+
+/// A file not in the cache: read from the database (checked against its hash), kept in the cache if
+/// it fits, with its compressed variants made now (small files) or in the background (large ones).
+async fn load_artifact(
+    state: &AppState,
+    code: &str,
+    n: i64,
+    name: &str,
+) -> Result<std::sync::Arc<CachedFile>, ApiError> {
+    if let Some(f) = state.caches.artifacts.get(code, n, name) {
+        return Ok(f); // another reader loaded it while this one waited
+    }
+    let a = editions::artifact(&state.store, code, n, name).await.map_err(internal)?.ok_or_else(ApiError::not_found)?;
+    let bytes = blobs::get(&state.store, &a.sha256).await.map_err(internal)?.ok_or_else(ApiError::internal)?;
+    if state.caches.artifacts.keeps(bytes.len()) && bytes.len() <= cache::COMPRESS_INLINE {
+        let file = tokio::task::spawn_blocking(move || CachedFile::build(a.media_type, a.sha256, bytes))
+            .await
+            .map_err(internal)?;
+        let file = std::sync::Arc::new(file);
+        state.caches.artifacts.put(code, n, name, file.clone());
+        Ok(file)
+    } else if state.caches.artifacts.keeps(bytes.len()) {
+        // A large file: kept and answered as stored now, its variants made in the background.
+        let file = std::sync::Arc::new(CachedFile::identity_only(a.media_type, a.sha256, bytes));
+        state.caches.artifacts.put(code, n, name, file.clone());
+        if file.compressible() {
+            let (caches, code, name, stored) = (state.caches.clone(), code.to_owned(), name.to_owned(), file.clone());
+            tokio::task::spawn_blocking(move || {
+                let full =
+                    CachedFile::build(stored.media_type.clone(), stored.sha256.clone(), stored.identity.to_vec());
+                caches.artifacts.put(&code, n, &name, std::sync::Arc::new(full));
+            });
+        }
+        Ok(file)
+    } else {
+        Ok(std::sync::Arc::new(CachedFile::identity_only(a.media_type, a.sha256, bytes)))
+    }
 }
 
 /// The inclusion proof of an entry in an edition (RFC 9162 audit path).

@@ -167,6 +167,7 @@ pub async fn publish_tracked(
     let body_ref = body.as_ref();
     let edition_number =
         u32::try_from(number).map_err(|_| ServiceError::Internal(anyhow::anyhow!("edition number")))?;
+    let prepared_at = std::time::Instant::now();
     let built = tokio::task::spawn_blocking(move || {
         let input = EditionInput {
             body: body_ref,
@@ -184,6 +185,10 @@ pub async fn publish_tracked(
     })
     .await
     .map_err(|e| ServiceError::Internal(anyhow::anyhow!("rendering the edition: {e}")))?;
+    let rendered_at = std::time::Instant::now();
+    for (name, took) in &built.render_times {
+        tracing::info!(body = body_code, edition = number, artifact = %name, ms = took.as_millis() as u64, "rendered");
+    }
 
     let mut tx = state.store.begin().await?;
     // A scheduled run another instance has claimed (and published) is theirs, not a change.
@@ -254,6 +259,15 @@ pub async fn publish_tracked(
     )
     .await?;
     tx.commit().await?;
+    tracing::info!(
+        body = body_code,
+        edition = number,
+        entries = built.entries.len(),
+        prepare_ms = prepared_at.duration_since(started).as_millis() as u64,
+        render_ms = rendered_at.duration_since(prepared_at).as_millis() as u64,
+        store_ms = rendered_at.elapsed().as_millis() as u64,
+        "edition published"
+    );
     // The body's cached List pages show the previous edition (crate::cache).
     state.caches.pages.invalidate_body(body_code);
     state.metrics.observe_publication(started);
