@@ -165,6 +165,48 @@ pub async fn set_status(tx: &mut Tx<'_>, id: &str, from: Status, to: Status) -> 
     Ok(())
 }
 
+/// [`set_status`] for many applications at once, in statements of [`crate::audit::BATCH_ROWS`]; a
+/// conflict if any of them is no longer `from`.
+pub async fn set_status_many(tx: &mut Tx<'_>, ids: &[String], from: Status, to: Status) -> Result<()> {
+    let now = crate::now_rfc3339();
+    for chunk in ids.chunks(crate::audit::BATCH_ROWS) {
+        let list = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
+        let sql = format!("UPDATE applications SET status = $1, updated_at = $2 WHERE status = $3 AND id IN ({list})");
+        let done = on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(to.code()).bind(&now).bind(from.code());
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        if done != chunk.len() as u64 {
+            return Err(StoreError::Conflict(format!(
+                "{} of the applications are no longer {from}",
+                chunk.len() as u64 - done
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The owner (user id) of each of the applications `ids` that exists, as `(application, owner)`.
+pub async fn owners_of(store: &Store, ids: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::audit::BATCH_ROWS) {
+        let list = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT id, owner_user_id FROM applications WHERE id IN ({list})");
+        let rows: Vec<(String, String)> = on_pool!(store, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 pub async fn set_inclusion(
     tx: &mut Tx<'_>,
     id: &str,

@@ -63,6 +63,57 @@ pub async fn append(
     Ok(seq)
 }
 
+/// Rows per multi-row statement of the batch writers: 500 rows of up to 8 values stay far below both
+/// databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
+pub(crate) const BATCH_ROWS: usize = 500;
+
+/// `($1, …, $k), ($k+1, …)`: the placeholders of `rows` rows of `cols` values, numbered from `$1`.
+pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", (1..=cols).map(|c| format!("${}", r * cols + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Appends records `(action, object, detail)` by one actor in the caller's transaction, chained in
+/// order exactly as [`append`] would chain them one by one, in a few statements instead of three per
+/// record (a first edition of 100,000 entries records 100,000 publications).
+pub async fn append_many(tx: &mut Tx<'_>, actor: &str, records: &[(&str, &str, serde_json::Value)]) -> Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let at = crate::now_rfc3339();
+    let count = records.len() as i64;
+    let (last, mut prev): (i64, String) = on_tx!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash",
+    )
+    .bind(count)
+    .fetch_one(&mut *c)
+    .await)?;
+    let mut rows = Vec::with_capacity(records.len());
+    for (i, (action, object, detail)) in records.iter().enumerate() {
+        let seq = last - count + 1 + i as i64;
+        let detail = detail.to_string();
+        let hash = chain_hash(&prev, seq, &at, actor, action, object, &detail);
+        rows.push((seq, *action, *object, detail, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, object, detail, prev_hash, hash) VALUES {}",
+            placeholders(chunk.len(), 8)
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (seq, action, object, detail, prev_hash, hash) in chunk {
+                q = q.bind(*seq).bind(&at).bind(actor).bind(*action).bind(*object).bind(detail).bind(prev_hash).bind(hash);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    on_tx!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Appends one record in its own transaction.
 pub async fn append_now(
     store: &Store,

@@ -89,11 +89,24 @@ pub async fn latest_numbers(store: &Store) -> Result<Vec<(String, i64)>> {
     .await)?)
 }
 
+/// The number and manifest hash of the body's latest edition, without its entries (what the next
+/// edition links back to).
+pub async fn latest_ref(store: &Store, body_code: &str) -> Result<Option<(i64, String)>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT number, manifest_sha256 FROM editions WHERE body_code = $1 ORDER BY number DESC LIMIT 1",
+    )
+    .bind(body_code)
+    .fetch_optional(p)
+    .await)?)
+}
+
 /// The latest edition's number inside a publishing transaction (locks nothing on SQLite, where the
 /// writer holds the database; on PostgreSQL the unique key on (body, number) refuses a racing twin).
-pub async fn latest_in(tx: &mut Tx<'_>, body_code: &str) -> Result<Option<StoredEdition>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE body_code = $1 ORDER BY number DESC LIMIT 1"));
-    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(body_code).fetch_optional(&mut *c).await)?)
+pub async fn latest_number_in(tx: &mut Tx<'_>, body_code: &str) -> Result<Option<i64>> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar("SELECT MAX(number) FROM editions WHERE body_code = $1")
+        .bind(body_code)
+        .fetch_one(&mut *c)
+        .await)?)
 }
 
 /// Every edition of a body, newest first, without the entries (for history pages).

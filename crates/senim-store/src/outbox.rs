@@ -30,6 +30,25 @@ pub async fn enqueue(tx: &mut Tx<'_>, to: &str, subject: &str, body: &str) -> Re
     Ok(id)
 }
 
+/// [`enqueue`] for many messages `(to, subject, body)` in statements of [`crate::audit::BATCH_ROWS`].
+pub async fn enqueue_many(tx: &mut Tx<'_>, mails: &[(String, String, String)]) -> Result<()> {
+    let now = crate::now_rfc3339();
+    for chunk in mails.chunks(crate::audit::BATCH_ROWS) {
+        let sql = format!(
+            "INSERT INTO outbox (id, to_addr, subject, body, created_at, next_attempt_at) VALUES {}",
+            crate::audit::placeholders(chunk.len(), 6)
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (to, subject, body) in chunk {
+                q = q.bind(Uuid::new_v4().to_string()).bind(to).bind(subject).bind(body).bind(&now).bind(&now);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 /// Claims one due message for sending: pushes its next attempt into the future (so a crashed sender's
 /// claim expires) and returns it. The caller reports the outcome with [`mark_sent`] or [`mark_failed`].
 pub async fn claim(store: &Store, lease_secs: i64) -> Result<Option<Mail>> {
