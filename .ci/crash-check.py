@@ -12,7 +12,8 @@ Checks at the end, on the database as the last SIGKILL left it:
 - every application the server shows as past draft (acknowledged or not) has a round with both documents,
   each downloadable and matching its hash: nothing half-written;
 - in the database itself: no document row without its blob, no blob whose content does not match its
-  hash, no application past draft without a round.
+  hash, no application past draft without a round; every document row and every first round has its
+  audit record, and so has every acknowledged upload and submission.
 Prints the figures; exits 1 on any loss.
 """
 import hashlib
@@ -30,7 +31,7 @@ import urllib.parse
 
 BIN, PORT, KILLS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 DB_ARGS = sys.argv[sys.argv.index("--") + 1:]
-DB_NAME = "SQLite" if DB_ARGS[0] == "--data-dir" else "PostgreSQL"
+DB_NAME = ("SQLite" if DB_ARGS[0] == "--data-dir" else "PostgreSQL") + (" self-test" if os.environ.get("CRASH_SELFTEST") == "1" else "")
 CLIENTS = 4
 EMAIL, PASSWORD = "crash@example.kz", "crash password long enough"
 KINDS = ("audit_report", "copyright_certificate")
@@ -103,11 +104,14 @@ class Server:
         self.kills = 0
         self.lock = threading.Lock()
 
+    def spawn(self):
+        self.proc = subprocess.Popen(
+            [BIN, "serve", *DB_ARGS, "--listen", f"127.0.0.1:{PORT}", "--rate-upload", "0", "--rate-api-write", "0"],
+            stdout=LOG, stderr=LOG)
+
     def start(self):
         for attempt in range(3):
-            self.proc = subprocess.Popen(
-                [BIN, "serve", *DB_ARGS, "--listen", f"127.0.0.1:{PORT}", "--rate-upload", "0", "--rate-api-write", "0"],
-                stdout=LOG, stderr=LOG)
+            self.spawn()
             deadline = time.time() + 60
             while time.time() < deadline and self.proc.poll() is None:
                 try:
@@ -260,6 +264,18 @@ def check_database(problems):
                     "AND NOT EXISTS (SELECT 1 FROM rounds r WHERE r.application_id = a.id)")
     for r in rows:
         problems.append(f"application {r[0]} is {r[1]} without a round")
+    # The audit log records each change in the same transaction: every document row and every first
+    # round has its record, and nothing acknowledged lacks one.
+    documents = {r[0] for r in db_query("SELECT id FROM attachments")}
+    recorded = set()
+    for (detail,) in db_query("SELECT detail FROM audit_log WHERE action = 'attachment.add'"):
+        recorded.add(json.loads(detail)["attachment"])
+    for aid in sorted((documents ^ recorded) | ({u[2] for u in acked_uploads} - recorded)):
+        problems.append(f"document {aid}: " + ("no document row" if aid not in documents else "no audit record"))
+    rounds = {r[0] for r in db_query("SELECT application_id FROM rounds WHERE number = 1")}
+    submitted = {r[0] for r in db_query("SELECT object FROM audit_log WHERE action = 'application.submit'")}
+    for app_id in sorted((rounds ^ submitted) | (set(acked_submits) - submitted)):
+        problems.append(f"submission of {app_id}: " + ("no round" if app_id not in rounds else "no audit record"))
     if DB_ARGS[0] == "--data-dir":
         con = sqlite3.connect(f"file:{os.path.join(DB_ARGS[1], 'senim.db')}?mode=ro", uri=True)
         blobs = 0
@@ -275,6 +291,28 @@ def check_database(problems):
     return blobs
 
 
+# ---------------------------------------------------------------- self-test
+
+TAMPER = os.environ.get("CRASH_SELFTEST") == "1"
+
+
+def tamper():
+    """Plants two losses in the SQLite database the last kill left (so a check that reports nothing is
+    known to be able to report something): one acknowledged document's bytes changed, one acknowledged
+    submission undone. Returns the ids the check must name."""
+    if DB_ARGS[0] != "--data-dir" or not acked_uploads or not acked_submits:
+        fail("self-test: needs SQLite and at least one acknowledged upload and submission")
+    sha = acked_uploads[0][3]
+    app_id = acked_submits[-1]
+    con = sqlite3.connect(os.path.join(DB_ARGS[1], "senim.db"))
+    con.execute("UPDATE blobs SET content = zeroblob(size) WHERE sha256 = ?", (sha,))
+    con.execute("DELETE FROM rounds WHERE application_id = ?", (app_id,))
+    con.execute("UPDATE applications SET status = 'draft' WHERE id = ?", (app_id,))
+    con.commit()
+    con.close()
+    return [acked_uploads[0][2], app_id]
+
+
 # ---------------------------------------------------------------- run
 
 def main():
@@ -288,9 +326,17 @@ def main():
     for t in threads:
         t.start()
     started = time.time()
+    startup_kills = 0
     while server.kills < KILLS:
         time.sleep(random.uniform(0.3, 1.5))
         server.kill()
+        # One kill in five also hits the next process while it starts (opening the database, migrations,
+        # loading state), before it answers anything.
+        if server.kills < KILLS and random.random() < 0.2:
+            server.spawn()
+            time.sleep(random.uniform(0.0, 0.3))
+            server.kill()
+            startup_kills += 1
         # The log marks each kill, so a line after it belongs to the next process.
         LOG.write(f"\n===== SIGKILL {server.kills} =====\n".encode())
         LOG.flush()
@@ -311,6 +357,7 @@ def main():
     elapsed = time.time() - started
 
     problems = list(unexpected)
+    tampered = tamper() if TAMPER else None
     # The audit chain, as the crash left it.
     r = subprocess.run([BIN, "audit", "verify", *DB_ARGS], capture_output=True, text=True)
     audit_line = (r.stdout.strip().splitlines() or [""])[-1]
@@ -386,12 +433,19 @@ def main():
                 problems.append(f"{app_id} is {v['status']}: its {k} downloads as {s}, {len(data)} bytes, not its hash")
     server.stop()
 
-    print(f"{DB_NAME}: {server.kills} SIGKILLs survived in {elapsed:.0f} s ({stats['requests']} requests, "
+    print(f"{DB_NAME}: {server.kills} SIGKILLs survived ({startup_kills} during start-up) in {elapsed:.0f} s ({stats['requests']} requests, "
           f"{stats['acked']} acknowledged, {stats['connection_errors']} connection errors and {stats['5xx']} 5xx retried); "
           f"{len(created)} applications created; uploads acknowledged {len(acked_uploads)}, verified byte for byte "
           f"{uploads_verified}; submissions acknowledged {len(acked_submits)} (+{len(confirmed_submits)} whose answer was "
           f"lost, found submitted), verified {submits_verified}; {past_draft} applications past draft all whole; "
-          f"{blobs} blobs match their hashes; {audit_line}", flush=True)
+          f"{blobs} blobs checked against their hashes; {audit_line}", flush=True)
+    if TAMPER:
+        # The self-test passes only if the check names both planted losses.
+        caught = [t for t in tampered if any(t in p for p in problems)]
+        if len(caught) != len(tampered):
+            fail(f"self-test: planted losses {tampered} but the check reported only {caught}: {problems[:5]}")
+        print(f"self-test: a changed document and an undone submission were both caught ({len(problems)} problems reported)")
+        return
     if problems:
         print(f"FAIL ({DB_NAME}): {len(problems)} problems:")
         for p in problems[:50]:
