@@ -2,9 +2,10 @@
 // register an organisation, confirm the e-mail (read at /admin/mail), file an application section by
 // section, upload the PDFs and submit, all by keyboard only (Tab, typing, Space, arrows, Enter; the file
 // dialog is opened with Space and answered through playwright's filechooser event; focus visible and in
-// document order on every stop); the reviewer fails a check with a comment; the applicant reads the notice, corrects and resubmits; the reviewer
-// includes; the publisher publishes; the entry is found on the public List; an edition file is downloaded
-// and verified on /verify and with `senim verify --keys`.
+// document order on every stop); the reviewer fails a check with a comment; the applicant reads the
+// notice, corrects, uploads again and resubmits (by keyboard only too); the reviewer includes; the
+// publisher publishes; the entry is found on the public List; an edition file is downloaded and verified
+// on /verify and with `senim verify --keys`.
 // Every page visited is screenshotted (SENIM_E2E_SHOTS) and checked with axe-core (WCAG 2.1 A and AA).
 //
 // Environment: SENIM_E2E_BASE (http://127.0.0.1:18187), SENIM_E2E_BIN (the senim binary),
@@ -394,20 +395,21 @@ try {
   await go(a, `/applications/${id}`, 'notice');
   const notice = await a.locator('main .notice-box').innerText();
   expect(notice.includes(COMMENT), 'the notice does not carry the reviewer\'s comment');
+  // The correction, the new upload and the resubmission by keyboard only too.
   await go(a, `/applications/${id}/edit/audit`, 'correct-audit');
-  await a.fill('main [name="audit.conclusions.kk"]', 'Талаптарға сай, есепке қол қойылды');
-  await Promise.all([a.waitForNavigation(), a.click('main form button[name="continue"]')]);
+  await keyboardComplete(a, { 'audit.conclusions.kk': 'Талаптарға сай, есепке қол қойылды' }, 'continue', 'correct-audit (keyboard)');
   await visit(a, 'corrected');
   await a.goto(`${BASE}/applications/${id}`);
-  await a.selectOption('main select[name="kind"]', 'audit_report');
   const signed = join(tmp, 'audit-signed.pdf');
   writeFileSync(signed, makePdf(['audit_report (signed)', 'Kyz AI LLP', '940140000385', 'Audit Pro LLP, 2026-04-01']));
-  await a.setInputFiles('main input[type="file"][name="file"]', signed);
-  await submit(a, `/applications/${id}/attachments`, 'reuploaded');
+  const uploadAgain = (await a.locator(`main form[action="/applications/${id}/attachments"] button[type=submit]`).innerText()).trim();
+  await keyboardComplete(a, { kind: 'audit_report', file: signed }, uploadAgain, 'reupload (keyboard)');
+  await visit(a, 'reuploaded');
+  expect(!(await a.locator('main .error-summary').count()), 'the new audit report was refused');
   await go(a, `/applications/${id}/check`, 'check-again');
-  if (!(await a.locator('#declaration-confirmed').isChecked())) await a.check('#declaration-confirmed');
-  await a.fill('#declaration-signatory', ANSWERS['declaration.signatory']);
-  await submit(a, `/applications/${id}/submit`, 'resubmitted');
+  await keyboardComplete(a, { 'declaration.signatory': ANSWERS['declaration.signatory'], 'declaration.confirmed': 'yes' },
+    (await a.locator('#declaration button[type=submit]').innerText()).trim(), 'check-again (keyboard)');
+  await visit(a, 'resubmitted');
   expect(/Өтінішіңіз қабылданды/.test(await a.locator('main').innerText()), 'no receipt after resubmitting');
 
   // 9. The reviewer includes it.
@@ -481,6 +483,6 @@ for (const v of violations) {
   for (const n of v.nodes.slice(0, 5)) console.log(`    ${n}`);
 }
 console.log(`e2e: the whole flow passed in Kazakh; ${step} screenshots in ${SHOTS}`);
-console.log(`keyboard: ${keyboardForms} forms (every section, both uploads, check answers) completed by keyboard only in ${keyboardStops} Tab stops, focus visible and in document order on each`);
+console.log(`keyboard: ${keyboardForms} forms (every section, both uploads, check answers; the correction, new upload and resubmission) completed by keyboard only in ${keyboardStops} Tab stops, focus visible and in document order on each`);
 console.log(`axe: ${pagesChecked} page states (${checkedUrls.size} distinct pages) checked, ${violations.length} WCAG 2.1 A/AA violations (axe rules, and reflow at 320 px)`);
 if (violations.length) process.exit(1);
