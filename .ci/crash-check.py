@@ -11,6 +11,9 @@ Checks at the end, on the database as the last SIGKILL left it:
 - every acknowledged submission is `submitted` (or later) and its round holds both acknowledged documents;
 - every application the server shows as past draft (acknowledged or not) has a round with both documents,
   each downloadable and matching its hash: nothing half-written;
+- the reviewer's inclusions and the publisher's editions are killed too: every edition served verifies
+  with `senim verify` (every artifact its manifest lists), an acknowledged edition is served with the
+  manifest it was acknowledged with and holds every entry whose inclusion was acknowledged before it;
 - in the database itself: no document row without its blob, no blob whose content does not match its
   hash, no application past draft without a round; every document row and every first round has its
   audit record, and so has every acknowledged upload and submission.
@@ -156,9 +159,10 @@ stats = {"requests": 0, "acked": 0, "connection_errors": 0, "5xx": 0}
 lock = threading.Lock()
 
 
-def api(method, path, token, body=None, content_type="application/json"):
+def api(method, path, token, body=None, content_type="application/json", give_up=False):
     """Retries until the server answers something other than a connection error or a 5xx (while it is
-    being killed and restarted); returns (status, json)."""
+    being killed and restarted); returns (status, json). After 180 s: fails, or with give_up returns
+    (None, None)."""
     headers = {"Authorization": "Bearer " + token}
     if body is not None:
         headers["Content-Type"] = content_type
@@ -182,6 +186,8 @@ def api(method, path, token, body=None, content_type="application/json"):
             with lock:
                 stats["acked"] += 1
         return status, (json.loads(data) if data else None)
+    if give_up:
+        return None, None
     fail(f"{method} {path}: no answer for 180 s")
 
 
@@ -239,6 +245,45 @@ def client(token, n):
         else:
             with lock:
                 unexpected.append(f"submit {app_id}: {status} {r}")
+
+
+included = {}   # app id -> (registry number, time the inclusion was acknowledged)
+editions = []   # (edition number, time the publish request was sent)
+INCLUDE_AT_MOST, PUBLISH_EVERY = 60, 10
+PASS = json.dumps({"checks": {"completeness": {"pass": True}, "copyright": {"pass": True},
+                              "audit": {"pass": True}}}).encode()
+
+
+def staff(reviewer, publisher):
+    """The reviewer includes acknowledged submissions (at most INCLUDE_AT_MOST, so that publishing stays
+    short enough to finish between kills) and the publisher publishes an edition after every
+    PUBLISH_EVERY inclusions: publication (every artifact rendered, signed, stored) is killed too."""
+    since_publish = 0
+    while not stop_clients.is_set() or since_publish:
+        with lock:
+            todo = [a for a in acked_submits if a not in included][:1] if len(included) < INCLUDE_AT_MOST else []
+        if todo:
+            status, r = api("POST", f"/api/v1/applications/{todo[0]}/review", reviewer, PASS, give_up=True)
+            if status == 200 and r.get("registry_number"):
+                with lock:
+                    included[todo[0]] = (r["registry_number"], time.time())
+                since_publish += 1
+            elif status is not None:
+                # 409: the answer to an earlier attempt was lost, the decision committed; the entry counts
+                # as not acknowledged.
+                with lock:
+                    included[todo[0]] = (None, time.time())
+                    if status != 409:
+                        unexpected.append(f"review {todo[0]}: {status} {r}")
+        if since_publish >= PUBLISH_EVERY or (since_publish and (stop_clients.is_set() or not todo)):
+            sent = time.time()
+            status, m = api("POST", "/api/v1/bodies/health/editions", publisher, give_up=True)
+            if status == 201:
+                with lock:
+                    editions.append((m["manifest"]["edition"], sent, m))
+            since_publish = 0
+        elif not todo:
+            time.sleep(0.2)
 
 
 # ---------------------------------------------------------------- the database, read directly
@@ -321,8 +366,16 @@ def main():
                    input=PASSWORD.encode(), check=True, stdout=subprocess.DEVNULL)
     token = subprocess.run([BIN, "admin", "create-token", *DB_ARGS, "--email", EMAIL],
                            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    staff_tokens = []
+    for role in ("reviewer", "publisher"):
+        email = f"{role}@crash.kz"
+        subprocess.run([BIN, "admin", "create-user", *DB_ARGS, "--email", email, "--role", role, "--body", "health",
+                        "--password-stdin"], input=PASSWORD.encode(), check=True, stdout=subprocess.DEVNULL)
+        staff_tokens.append(subprocess.run([BIN, "admin", "create-token", *DB_ARGS, "--email", email],
+                                           check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     server.start()
     threads = [threading.Thread(target=client, args=(token, n), daemon=True) for n in range(CLIENTS)]
+    threads.append(threading.Thread(target=staff, args=staff_tokens, daemon=True))
     for t in threads:
         t.start()
     started = time.time()
@@ -431,6 +484,54 @@ def main():
             s, data = download(app_id, docs[k]["id"])
             if s != 200 or hashlib.sha256(data).hexdigest() != docs[k]["sha256"]:
                 problems.append(f"{app_id} is {v['status']}: its {k} downloads as {s}, {len(data)} bytes, not its hash")
+    # Every edition the server serves (acknowledged or not) verifies with `senim verify` against the keys
+    # it publishes, every artifact its manifest lists; an acknowledged edition is served as it was
+    # acknowledged and holds every entry whose inclusion was acknowledged before it was asked for.
+    s, _, data = request("GET", "/api/v1/bodies/health/editions/current")
+    current = json.loads(data)["manifest"]["edition"] if s == 200 else 0
+    if editions and current < max(e[0] for e in editions):
+        problems.append(f"edition {max(e[0] for e in editions)} was acknowledged but the current one is {current}")
+    files_verified = 0
+    tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"senim-crash-{os.getpid()}")
+    os.makedirs(tmp, exist_ok=True)
+    for n in range(1, current + 1):
+        s, _, data = request("GET", f"/api/v1/bodies/health/editions/{n}/manifest")
+        if s != 200:
+            problems.append(f"edition {n}: manifest answered {s}")
+            continue
+        served = json.loads(data)
+        paths = []
+        names = [f"{n}.json"] + [a["name"] for a in served["manifest"]["artifacts"] if a["name"] != f"{n}.json"]
+        for name in names:
+            s, _, body = request("GET", f"/api/v1/bodies/health/editions/{n}/files/{name}")
+            if s != 200:
+                problems.append(f"edition {n}: {name} answered {s}")
+                continue
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as f:
+                f.write(body)
+            paths.append(path)
+        json_path = os.path.join(tmp, f"{n}.json")
+        if json_path not in paths:
+            problems.append(f"edition {n}: no {n}.json")
+            continue
+        r = subprocess.run([BIN, "verify", "--keys", f"http://127.0.0.1:{PORT}", *paths], capture_output=True, text=True)
+        if r.returncode != 0:
+            problems.append(f"edition {n}: senim verify failed: {(r.stdout + r.stderr).strip()[-400:]}")
+        else:
+            files_verified += len(paths)
+        text = open(json_path, encoding="utf-8").read()
+        for number, sent, acked in editions:
+            if number != n:
+                continue
+            if acked != served:
+                problems.append(f"edition {n} is served with another manifest than the one acknowledged")
+            for app_id, (registry, at) in included.items():
+                if registry and at < sent and registry not in text:
+                    problems.append(f"edition {n} lacks {registry}, included (acknowledged) before it was asked for")
+        for p in paths:
+            os.remove(p)
+    os.rmdir(tmp)
     server.stop()
 
     print(f"{DB_NAME}: {server.kills} SIGKILLs survived ({startup_kills} during start-up) in {elapsed:.0f} s ({stats['requests']} requests, "
@@ -438,7 +539,9 @@ def main():
           f"{len(created)} applications created; uploads acknowledged {len(acked_uploads)}, verified byte for byte "
           f"{uploads_verified}; submissions acknowledged {len(acked_submits)} (+{len(confirmed_submits)} whose answer was "
           f"lost, found submitted), verified {submits_verified}; {past_draft} applications past draft all whole; "
-          f"{blobs} blobs checked against their hashes; {audit_line}", flush=True)
+          f"{blobs} blobs checked against their hashes; inclusions acknowledged "
+          f"{sum(1 for r, _ in included.values() if r)}, editions acknowledged {len(editions)}, {current} editions "
+          f"served and {files_verified} of their files verified by senim verify; {audit_line}", flush=True)
     if TAMPER:
         # The self-test passes only if the check names both planted losses.
         caught = [t for t in tampered if any(t in p for p in problems)]
@@ -451,7 +554,7 @@ def main():
         for p in problems[:50]:
             print("  " + p)
         sys.exit(1)
-    if server.kills < 10 or not acked_submits or uploads_verified != len(acked_uploads) \
+    if server.kills < 10 or not acked_submits or not editions or uploads_verified != len(acked_uploads) \
             or submits_verified != len(acked_submits) + len(confirmed_submits):
         fail("too few kills or nothing acknowledged: the test proved nothing")
 
