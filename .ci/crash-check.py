@@ -19,6 +19,7 @@ Checks at the end, on the database as the last SIGKILL left it:
   audit record, and so has every acknowledged upload and submission.
 Prints the figures; exits 1 on any loss.
 """
+import atexit
 import hashlib
 import http.client
 import json
@@ -146,6 +147,14 @@ class Server:
 
 
 server = Server()
+
+
+@atexit.register
+def _no_orphan():
+    """A failed run must not leave a server holding the port (or the database) behind."""
+    if server.proc is not None and server.proc.poll() is None:
+        server.proc.kill()
+        server.proc.wait()
 stop_clients = threading.Event()
 
 # ---------------------------------------------------------------- clients
