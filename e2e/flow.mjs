@@ -203,6 +203,7 @@ async function focusState(page) {
  * focus moves forward through the document.
  */
 async function keyboardComplete(page, answers, until, name) {
+  await page.bringToFront(); // the window the user types into (several pages are open at once)
   // Start from the top of the document, as on a freshly loaded page: a page reached through a fragment
   // (#documents after an upload) would otherwise start the Tab sequence at that fragment.
   await page.evaluate(() => {
@@ -246,8 +247,15 @@ async function keyboardComplete(page, answers, until, name) {
       for (let k = 0; k < 20 && (await focusState(page)).value !== want; k += 1) await page.keyboard.press('ArrowUp');
       expect((await focusState(page)).value === want, `${name}: could not choose ${want} in ${s.name} by keyboard`);
     } else if (s.type === 'file') {
-      // Space on the file input opens the browser's own file dialog; playwright answers it with the file.
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10000 }), page.keyboard.press('Space')]);
+      // Space (or Enter) on the file input opens the browser's own file dialog; playwright answers it
+      // with the file. On a loaded machine chromium has been seen to drop the first key press: try again.
+      let chooser = null;
+      for (const key of ['Space', 'Enter', 'Space']) {
+        [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }).catch(() => null), page.keyboard.press(key)]);
+        if (chooser) break;
+        log(`${name}: ${key} on the file input opened no file dialog within 15 s; trying again`);
+      }
+      expect(chooser, `${name}: neither Space nor Enter on the file input opened the file dialog`);
       await chooser.setFiles(want);
       expect((await focusState(page)).value.endsWith(want.split('/').pop()), `${name}: the file dialog did not choose ${want}`);
     } else if (s.type === 'radio') {
