@@ -328,7 +328,11 @@ dual_tests! {
                 }
             }
         }
-        eprintln!("fetched {fetched} answers, {html_answers} HTML; markers shown in HTML: {seen_in_html:?}");
+        println!(
+            "xss: {} URLs x 3 languages x {} callers: {fetched} answers searched, {html_answers} HTML; markers shown in HTML: {seen_in_html:?}",
+            urls.len(),
+            who.len()
+        );
         assert!(failures.is_empty(), "markup not neutralised:\n{}", failures.into_iter().collect::<Vec<_>>().join("\n"));
 
         // Positive controls: every field was really shown somewhere (escaped), so the checks above read it.
