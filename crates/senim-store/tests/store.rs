@@ -101,6 +101,25 @@ dual_tests! {
         assert_eq!(audit::verify(&db.store).await.unwrap(), ChainCheck::Intact { records: 20 });
     }
 
+    async fn audit_records_appended_in_batches_chain_like_single_appends(db: TestDb) {
+        audit::append_now(&db.store, "t", "before", "o", &json!({})).await.unwrap();
+        // More than one statement's worth of rows, to cross a batch boundary.
+        let objects: Vec<String> = (0..1203).map(|i| format!("obj-{i}")).collect();
+        let records: Vec<(&str, &str, serde_json::Value)> =
+            objects.iter().map(|o| ("thing.batch", o.as_str(), json!({"o": o}))).collect();
+        let mut tx = db.store.begin().await.unwrap();
+        audit::append_many(&mut tx, "batcher", &records).await.unwrap();
+        audit::append_many(&mut tx, "batcher", &[]).await.unwrap();
+        tx.commit().await.unwrap();
+        audit::append_now(&db.store, "t", "after", "o", &json!({})).await.unwrap();
+        assert_eq!(audit::verify(&db.store).await.unwrap(), ChainCheck::Intact { records: 1205 });
+        tamper_audit(&db.store, 700).await;
+        match audit::verify(&db.store).await.unwrap() {
+            ChainCheck::Broken { seq, .. } => assert_eq!(seq, 700),
+            other => panic!("tampering inside a batch not detected: {other:?}"),
+        }
+    }
+
     async fn users_are_unique_by_email_case_insensitively(db: TestDb) {
         seed_body(&db.store).await;
         seed_user(&db.store, "Reviewer@Example.kz", Role::Reviewer).await;
