@@ -85,6 +85,11 @@ impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
         found
     }
 
+    /// The value without counting a hit or a miss (a second look after waiting for another reader).
+    fn peek(&self, key: &K) -> Option<V> {
+        self.lock().map.get(key).map(|slot| slot.0.clone())
+    }
+
     /// Stores `value` of `weight` bytes, dropping the least recently used entries to stay in budget.
     /// A value larger than the whole budget is not stored.
     fn put(&self, key: K, value: V, weight: usize) {
@@ -314,6 +319,10 @@ impl ArtifactCache {
     }
     pub fn get(&self, body: &str, edition: i64, name: &str) -> Option<std::sync::Arc<CachedFile>> {
         self.0.get(&(body.to_owned(), edition, name.to_owned()))
+    }
+    /// [`Self::get`] without counting: for the second look of a reader that waited on [`Self::loading`].
+    pub fn peek(&self, body: &str, edition: i64, name: &str) -> Option<std::sync::Arc<CachedFile>> {
+        self.0.peek(&(body.to_owned(), edition, name.to_owned()))
     }
     pub fn put(&self, body: &str, edition: i64, name: &str, file: std::sync::Arc<CachedFile>) {
         let weight = file.weight();

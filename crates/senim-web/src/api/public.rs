@@ -163,7 +163,7 @@ async fn load_artifact(
     n: i64,
     name: &str,
 ) -> Result<std::sync::Arc<CachedFile>, ApiError> {
-    if let Some(f) = state.caches.artifacts.get(code, n, name) {
+    if let Some(f) = state.caches.artifacts.peek(code, n, name) {
         return Ok(f); // another reader loaded it while this one waited
     }
     let a = editions::artifact(&state.store, code, n, name).await.map_err(internal)?.ok_or_else(ApiError::not_found)?;
