@@ -63,9 +63,11 @@ pub async fn append(
     Ok(seq)
 }
 
-/// Rows per multi-row statement of the batch writers: 500 rows of up to 8 values stay far below both
-/// databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
-pub(crate) const BATCH_ROWS: usize = 500;
+/// Rows per multi-row statement of the batch writers: 100 rows of up to 8 values stay far below both
+/// databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535). Not more: the SQLite
+/// driver looks each `$n` up by name among all of the statement's parameters, which grows with the
+/// square of their number (500 rows spent more time there than in SQLite itself).
+pub(crate) const BATCH_ROWS: usize = 100;
 
 /// `($1, …, $k), ($k+1, …)`: the placeholders of `rows` rows of `cols` values, numbered from `$1`.
 pub(crate) fn placeholders(rows: usize, cols: usize) -> String {

@@ -150,15 +150,23 @@ pub async fn pending_fingerprint(store: &Store, body_code: &str) -> Result<Vec<(
 /// After an edition is published: clears the pending changes it carried (and only those: an inclusion
 /// committed while the edition was rendered waits for the next one).
 pub async fn settle(tx: &mut Tx<'_>, registry_numbers: &[String]) -> Result<()> {
-    for number in registry_numbers {
-        on_tx!(tx, c => {
-            sqlx::query("UPDATE entries SET state = 'excluded' WHERE registry_number = $1 AND pending = 'excluded'")
-                .bind(number).execute(&mut *c).await.map(|r| r.rows_affected())?;
-            sqlx::query(
-                "UPDATE entries SET pending = NULL, pending_reason = NULL, pending_since = NULL WHERE registry_number = $1",
-            )
-            .bind(number).execute(&mut *c).await.map(|r| r.rows_affected())
-        })?;
+    // Two statements per 100 entries (a first edition may settle 100,000).
+    for chunk in registry_numbers.chunks(crate::audit::BATCH_ROWS) {
+        let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let exclude =
+            format!("UPDATE entries SET state = 'excluded' WHERE pending = 'excluded' AND registry_number IN ({list})");
+        let clear = format!(
+            "UPDATE entries SET pending = NULL, pending_reason = NULL, pending_since = NULL WHERE registry_number IN ({list})"
+        );
+        for sql in [exclude, clear] {
+            on_tx!(tx, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for number in chunk {
+                    q = q.bind(number);
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+        }
     }
     Ok(())
 }

@@ -150,7 +150,7 @@ pub async fn publish_tracked(
         all.iter().filter(|e| e.listed && e.pending != Some(Pending::Excluded)).map(|e| e.entry.clone()).collect();
 
     // Whom to tell, read before the write transaction (see `applications::attach`): one query per
-    // 500 applications and one per distinct owner, not two per entry.
+    // 100 applications and one per distinct owner, not two per entry.
     let ids: Vec<String> = changed.iter().map(|e| e.application_id.clone()).collect();
     let mut people: std::collections::HashMap<String, Option<User>> = std::collections::HashMap::new();
     let mut owners: std::collections::HashMap<String, User> = std::collections::HashMap::new();
@@ -227,7 +227,7 @@ pub async fn publish_tracked(
         changed.iter().filter(|e| e.pending == Some(Pending::Amended)).map(|e| e.registry_number.clone()).collect();
     senim_store::amendments::mark_published(&mut tx, &amended, number).await?;
     // Each applicant hears of the change of status, on the application's timeline and by e-mail:
-    // written in a few statements per 500 entries (a first edition may add 100,000).
+    // written in a few statements per 100 entries (a first edition may add 100,000).
     let published = Status::Included.apply(Action::Publish)?;
     let excluded = Status::Published.apply(Action::Exclude)?;
     let (mut to_publish, mut to_exclude, mut records, mut mails) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
