@@ -120,7 +120,13 @@ pub async fn of_body(store: &Store, body_code: &str) -> Result<Vec<ListEntry>> {
 
 /// Entries with a change waiting for the next edition.
 pub async fn pending(store: &Store, body_code: &str) -> Result<Vec<ListEntry>> {
-    Ok(of_body(store, body_code).await?.into_iter().filter(|e| e.pending.is_some()).collect())
+    // Read through the partial index `entries_pending`: every public List page asks this (the declared
+    // next update), and a List of 100,000 entries has only a handful pending.
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE body_code = $1 AND pending IS NOT NULL ORDER BY included_on, registry_number"
+    ));
+    let rows: Vec<Row> = on_pool!(store, p => sqlx::query_as(sql).bind(body_code).fetch_all(p).await)?;
+    rows.into_iter().map(ListEntry::try_from).collect()
 }
 
 /// What the next edition would carry, read inside a transaction: each pending entry's registry number,

@@ -346,11 +346,34 @@ pub struct PageKey {
 }
 
 /// Rendered List pages (HTML) for anonymous readers with the default query.
-pub struct PageCache(Lru<PageKey, Bytes>);
+pub struct PageCache(Lru<PageKey, Bytes>, Mutex<HashMap<(String, Lang, usize), (std::time::Instant, PageKey)>>);
 
 impl PageCache {
     pub fn new(budget: usize) -> Self {
-        PageCache(Lru::new(budget))
+        PageCache(Lru::new(budget), Mutex::default())
+    }
+
+    /// The page of `body` in `lang` whose key was checked against the database less than `ttl` ago
+    /// (see `Config::read_ttl`), without asking the database again.
+    pub fn recent(&self, body: &str, lang: Lang, page: usize, ttl: std::time::Duration) -> Option<Bytes> {
+        if ttl.is_zero() {
+            return None;
+        }
+        let key = {
+            let marks = self.1.lock().unwrap_or_else(|p| p.into_inner());
+            let (at, key) = marks.get(&(body.to_owned(), lang, page))?;
+            if at.elapsed() >= ttl {
+                return None;
+            }
+            key.clone()
+        };
+        self.get(&key)
+    }
+
+    /// Notes that `key` is what the database says now for its body, language and page.
+    pub fn checked(&self, key: &PageKey) {
+        let mut marks = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        marks.insert((key.body.clone(), key.lang, key.page), (std::time::Instant::now(), key.clone()));
     }
     pub fn get(&self, key: &PageKey) -> Option<Bytes> {
         self.0.get(key)
@@ -362,6 +385,7 @@ impl PageCache {
     /// Drops every cached page of the body (after a publication).
     pub fn invalidate_body(&self, body: &str) {
         self.0.retain(|k| k.body != body);
+        self.1.lock().unwrap_or_else(|p| p.into_inner()).retain(|(b, _, _), _| b != body);
     }
     pub fn stats(&self) -> CacheStats {
         self.0.stats()

@@ -50,6 +50,11 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Page limit and malware scanning of uploads (`SENIM_UPLOAD_MAX_PAGES`, `SENIM_CLAMD`).
     pub uploads: services::uploads::UploadConfig,
+    /// How long this instance may answer the public Lists — a List page for anonymous readers, the
+    /// search API, the body list — from memory without asking the database whether a newer edition
+    /// or a new pending change exists (`SENIM_READ_TTL_MS`; `senim serve` sets 1 s). Zero, the
+    /// default for tests and tools: ask at every request.
+    pub read_ttl: std::time::Duration,
 }
 
 #[derive(Clone)]

@@ -172,9 +172,12 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
-/// Distinct lower-cased words, each with the sorted positions of the entries that contain it.
+/// Distinct lower-cased words, each with the sorted positions of the entries that contain it. Words of
+/// digits only (registry and certificate numbers, BINs: most of a large List's distinct words) are
+/// kept apart: a query word with a letter in it cannot be inside them, and need not scan them.
 struct WordIndex {
     words: Vec<(Box<str>, Vec<u32>)>,
+    numbers: Vec<(Box<str>, Vec<u32>)>,
 }
 
 impl WordIndex {
@@ -202,9 +205,11 @@ impl WordIndex {
                 }
             }
         }
-        let mut words: Vec<(Box<str>, Vec<u32>)> = map.into_iter().collect();
+        let (mut numbers, mut words): (Vec<_>, Vec<_>) =
+            map.into_iter().partition(|(w, _): &(Box<str>, Vec<u32>)| w.bytes().all(|b| b.is_ascii_digit()));
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        WordIndex { words }
+        numbers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        WordIndex { words, numbers }
     }
 
     /// The entries (of `n`) that have, for each of `parts`, a word containing it, in order.
@@ -212,7 +217,9 @@ impl WordIndex {
         let mut acc: Option<Vec<u64>> = None;
         for part in parts {
             let mut bits = vec![0u64; n.div_ceil(64)];
-            for (_, list) in self.words.iter().filter(|(w, _)| w.contains(part)) {
+            let digits_only = part.bytes().all(|b| b.is_ascii_digit());
+            let numbers: &[(Box<str>, Vec<u32>)] = if digits_only { &self.numbers } else { &[] };
+            for (_, list) in self.words.iter().chain(numbers).filter(|(w, _)| w.contains(part)) {
                 for &i in list {
                     bits[i as usize / 64] |= 1 << (i % 64);
                 }
@@ -242,6 +249,8 @@ impl WordIndex {
 #[derive(Default)]
 pub struct CurrentEditions {
     slots: Mutex<BTreeMap<String, Arc<Slot>>>,
+    /// The latest edition numbers as last read from the database, and when (see `Config::read_ttl`).
+    numbers: Mutex<Option<(std::time::Instant, Arc<Vec<(String, i64)>>)>>,
 }
 
 struct Slot {
@@ -298,10 +307,29 @@ impl CurrentEditions {
     }
 }
 
+/// Every body's latest edition number: from the database, or from memory if read there less than
+/// `Config::read_ttl` ago.
+async fn latest_numbers(state: &AppState) -> ServiceResult<Arc<Vec<(String, i64)>>> {
+    let ttl = state.config.read_ttl;
+    if !ttl.is_zero() {
+        let held = state.current.numbers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, numbers)) = held.as_ref()
+            && at.elapsed() < ttl
+        {
+            return Ok(numbers.clone());
+        }
+    }
+    let numbers = Arc::new(editions::latest_numbers(&state.store).await?);
+    *state.current.numbers.lock().unwrap_or_else(|p| p.into_inner()) =
+        Some((std::time::Instant::now(), numbers.clone()));
+    Ok(numbers)
+}
+
 /// The current edition of `body`, or `None` before its first edition.
 pub async fn current(state: &AppState, body: &str) -> ServiceResult<Option<Arc<IndexedEdition>>> {
-    match editions::latest_number(&state.store, body).await? {
-        Some(n) => Ok(Some(state.current.get(state, body, n).await?)),
+    let numbers = latest_numbers(state).await?;
+    match numbers.iter().find(|(b, _)| b == body) {
+        Some((_, n)) => Ok(Some(state.current.get(state, body, *n).await?)),
         None => Ok(None),
     }
 }
@@ -309,10 +337,18 @@ pub async fn current(state: &AppState, body: &str) -> ServiceResult<Option<Arc<I
 /// The current edition of every body that has published, by body code.
 pub async fn all_current(state: &AppState) -> ServiceResult<Vec<Arc<IndexedEdition>>> {
     let mut out = Vec::new();
-    for (body, n) in editions::latest_numbers(&state.store).await? {
-        out.push(state.current.get(state, &body, n).await?);
+    for (body, n) in latest_numbers(state).await?.iter() {
+        out.push(state.current.get(state, body, *n).await?);
     }
     Ok(out)
+}
+
+impl CurrentEditions {
+    /// Forgets the latest numbers read (after this instance published: its readers see the new
+    /// edition at once, whatever `Config::read_ttl`).
+    pub fn published(&self) {
+        *self.numbers.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
 #[cfg(test)]

@@ -145,6 +145,37 @@ dual_tests! {
         assert_eq!(get_with(app, path, &[("accept-encoding", "gzip")]).await.body, first.body);
     }
 
+    async fn within_the_read_ttl_the_lists_are_answered_from_memory(db: TestDb) {
+        // An hour, so that a change made behind the cache's back stays unseen for the whole test.
+        let config = senim_web::Config { read_ttl: std::time::Duration::from_secs(3600), ..Default::default() };
+        let h = Health::with_app(TestApp::with_config(db, config).await, "a@example.kz").await;
+        h.include(complete_form("Бірінші жүйе")).await;
+        h.publish().await;
+        let app = &h.app;
+        let first = app.get("/bodies/health", None).await.text();
+        let hits = app.get("/api/v1/search?q=", None).await;
+        assert_eq!(header(&hits, "x-total-count"), "1");
+        // Another instance publishes edition 2 (simulated: straight through the services, which drop
+        // only the caches of the instance that publishes — here a second state on the same database).
+        let other = senim_web::AppState::load(app.state.store.clone(), senim_web::Config::default()).await.unwrap();
+        h.include(complete_form("Екінші жүйе")).await;
+        let publisher = senim_store::users::by_email(&app.state.store, "p@health.kz").await.unwrap().unwrap();
+        senim_web::services::publication::publish_as(&other, &publisher.id, "health", jiff::Timestamp::now())
+            .await
+            .unwrap();
+        // This instance answers from memory: the page and the search do not ask the database.
+        assert_eq!(app.get("/bodies/health", None).await.text(), first, "the page is the one checked last");
+        assert_eq!(header(&app.get("/api/v1/search?q=", None).await, "x-total-count"), "1");
+        let searched = app.get("/bodies/health?q=%D0%95%D0%BA%D1%96", None).await.text();
+        assert!(!searched.contains("Екінші жүйе"), "a search reads the editions known a moment ago too");
+        // A publication on this instance is seen at once.
+        h.include(complete_form("Үшінші жүйе")).await;
+        h.publish().await;
+        let html = app.get("/bodies/health", None).await.text();
+        assert!(html.contains("Үшінші жүйе") && html.contains("Екінші жүйе"));
+        assert_eq!(header(&app.get("/api/v1/search?q=", None).await, "x-total-count"), "3");
+    }
+
     async fn the_list_page_is_cached_for_anonymous_readers_and_a_new_edition_replaces_it(db: TestDb) {
         let h = Health::new(db).await;
         h.include(complete_form("Бірінші жүйе")).await;

@@ -182,6 +182,11 @@ enum Command {
         mail: MailArgs,
         #[command(flatten)]
         limits: LimitArgs,
+        /// How long (ms) the public Lists may be answered from memory before asking the database
+        /// again whether a newer edition or pending change exists: a change made on another instance
+        /// shows within this time. 0: ask at every request.
+        #[arg(long, env = "SENIM_READ_TTL_MS", default_value_t = 1000)]
+        read_ttl_ms: u64,
     },
     /// Fill a body's List with N realistic included applications and publish an edition (for
     /// benchmarks and demos of scale).
@@ -330,9 +335,10 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { db, listen, demo, secure_cookies, public_url, mail, limits } => {
+        Command::Serve { db, listen, demo, secure_cookies, public_url, mail, limits, read_ttl_ms } => {
             let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
-            serve(db, &listen, demo, secure_cookies, public_url, mail, limits).await
+            let read_ttl = std::time::Duration::from_millis(read_ttl_ms);
+            serve(db, &listen, demo, secure_cookies, public_url, mail, limits, read_ttl).await
         }
         Command::Seed { db, body, entries } => {
             let store = db.open().await?;
@@ -419,9 +425,11 @@ async fn serve(
     public_url: String,
     mail: MailArgs,
     limits: LimitArgs,
+    read_ttl: std::time::Duration,
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let mut config = Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), ..Config::default() };
+    let mut config =
+        Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), read_ttl, ..Config::default() };
     // Environment only, like the passphrase: not in the process list.
     config.metrics_token = std::env::var("SENIM_METRICS_TOKEN").ok().filter(|t| !t.is_empty());
     mail.apply(&mut config);

@@ -61,6 +61,8 @@ pub struct SearchView {
     pub filtered: bool,
     /// `None` when the List fits on one page.
     pub paging: Option<Paging>,
+    /// The page shown (the one asked for, or the last if that was past the end).
+    pub page: usize,
 }
 
 /// The sortable columns of the Annex 2 table: "No.", name, owner, date of inclusion.
@@ -133,6 +135,7 @@ pub fn search_view(p: &Ctx, params: ListParams, editions: &[Arc<IndexedEdition>]
         total,
         filtered: q.is_filtered(),
         paging,
+        page,
         params,
     };
     (view, rows)
@@ -191,6 +194,13 @@ pub async fn body_list(
     Path(code): Path<String>,
     Query(params): Query<ListParams>,
 ) -> Response {
+    // Within `Config::read_ttl` of the last check, an anonymous reader's default page is answered from
+    // memory without a database query.
+    let shared = p.user.is_none() && is_default(&params);
+    let page_no = ListQuery::parse(&params).page;
+    if shared && let Some(html) = state.caches.pages.recent(&code, p.lang, page_no, state.config.read_ttl) {
+        return Html(html).into_response();
+    }
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
@@ -200,21 +210,24 @@ pub async fn body_list(
     };
     // Anonymous readers of the default view share one rendering per (edition, language, next
     // update): see crate::cache. Signed-in readers see their own navigation, so theirs is not shared.
-    let key = if p.user.is_none() && is_default(&params) {
+    let key = if shared {
         match editions::latest_number(&state.store, &code).await {
             Ok(edition) => Some(PageKey {
                 body: code.clone(),
                 edition,
                 lang: p.lang,
                 next_update: next_update_text(&p, next),
-                page: ListQuery::parse(&params).page,
+                page: page_no,
             }),
             Err(e) => return service_error(&p, e.into()),
         }
     } else {
         None
     };
-    if let Some(html) = key.as_ref().and_then(|k| state.caches.pages.get(k)) {
+    if let Some(key) = &key
+        && let Some(html) = state.caches.pages.get(key)
+    {
+        state.caches.pages.checked(key);
         return Html(html).into_response();
     }
     let latest_edition = match published::current(&state, &code).await {
@@ -259,11 +272,13 @@ pub async fn body_list(
         latest,
         p,
     };
-    let Some(key) = key else { return render(&page) };
+    // A page number past the end shows the last page; it is not kept under its own number.
+    let Some(key) = key.filter(|k| k.page == page.s.page) else { return render(&page) };
     match page.render() {
         Ok(html) => {
             let html = axum::body::Bytes::from(html);
-            state.caches.pages.put(key, html.clone());
+            state.caches.pages.put(key.clone(), html.clone());
+            state.caches.pages.checked(&key);
             Html(html).into_response()
         }
         Err(_) => render(&page),

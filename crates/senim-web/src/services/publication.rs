@@ -278,6 +278,7 @@ pub async fn publish_tracked(
     );
     // The body's cached List pages show the previous edition (crate::cache).
     state.caches.pages.invalidate_body(body_code);
+    state.current.published();
     state.metrics.observe_publication(started);
     Ok(stored)
 }

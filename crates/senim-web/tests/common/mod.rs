@@ -41,7 +41,12 @@ impl Reply {
 
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
-        let state = AppState::load(db.store.clone(), Config::default()).await.unwrap();
+        Self::with_config(db, Config::default()).await
+    }
+
+    /// An app with a configuration of the test's own.
+    pub async fn with_config(db: TestDb, config: Config) -> TestApp {
+        let state = AppState::load(db.store.clone(), config).await.unwrap();
         senim_web::services::demo::ensure_bodies(&state).await.unwrap();
         let router = senim_web::app(state.clone());
         TestApp { db, state, router }
