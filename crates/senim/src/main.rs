@@ -311,19 +311,28 @@ enum AuditCommand {
     },
 }
 
-fn init_logging() {
+/// Logs go to standard output through a writer thread, so that a request never waits for the write
+/// of its log line (one INFO line per request); none is dropped: a full buffer makes the logger wait.
+/// Colours only on a terminal. The guard flushes what is left when `main` returns.
+fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     if std::env::var("SENIM_LOG_JSON").is_ok_and(|v| v == "true") {
-        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+        fmt.json().init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        fmt.with_ansi(std::io::stdout().is_terminal()).init();
     }
+    guard
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logging();
+    let _logs = init_logging();
     match run(Cli::parse()).await {
         Ok(code) => code,
         Err(e) => {
