@@ -318,9 +318,8 @@ fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stdout());
+    let (writer, guard) =
+        tracing_appender::non_blocking::NonBlockingBuilder::default().lossy(false).finish(std::io::stdout());
     let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     if std::env::var("SENIM_LOG_JSON").is_ok_and(|v| v == "true") {
         fmt.json().init();
