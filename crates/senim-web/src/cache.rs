@@ -346,7 +346,10 @@ pub struct PageKey {
 }
 
 /// Rendered List pages (HTML) for anonymous readers with the default query.
-pub struct PageCache(Lru<PageKey, Bytes>, Mutex<HashMap<(String, Lang, usize), (std::time::Instant, PageKey)>>);
+pub struct PageCache(Lru<PageKey, Bytes>, Mutex<HashMap<PageSlot, (std::time::Instant, PageKey)>>);
+
+/// A List page as readers ask for it: (body, language, page).
+type PageSlot = (String, Lang, usize);
 
 impl PageCache {
     pub fn new(budget: usize) -> Self {

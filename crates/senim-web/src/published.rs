@@ -36,9 +36,12 @@ pub struct IndexedEdition {
     /// The same plus area and functionality: what the search API searches.
     everything: WordIndex,
     /// Sort keys by language and column (name, owner).
-    sort_keys: [[OnceLock<Vec<Box<[u8]>>>; 2]; 3],
+    sort_keys: [[OnceLock<SortKeys>; 2]; 3],
     facets: [OnceLock<Facets>; 3],
 }
+
+/// One collation sort key per entry.
+type SortKeys = Vec<Box<[u8]>>;
 
 /// The areas (in one language, Kazakh order) and years (newest first) of an edition's entries.
 #[derive(Debug, Clone, Default)]
@@ -250,8 +253,11 @@ impl WordIndex {
 pub struct CurrentEditions {
     slots: Mutex<BTreeMap<String, Arc<Slot>>>,
     /// The latest edition numbers as last read from the database, and when (see `Config::read_ttl`).
-    numbers: Mutex<Option<(std::time::Instant, Arc<Vec<(String, i64)>>)>>,
+    numbers: Mutex<Option<(std::time::Instant, LatestNumbers)>>,
 }
+
+/// Every body's latest edition number, by body code.
+type LatestNumbers = Arc<Vec<(String, i64)>>;
 
 struct Slot {
     number: i64,
@@ -309,7 +315,7 @@ impl CurrentEditions {
 
 /// Every body's latest edition number: from the database, or from memory if read there less than
 /// `Config::read_ttl` ago.
-async fn latest_numbers(state: &AppState) -> ServiceResult<Arc<Vec<(String, i64)>>> {
+async fn latest_numbers(state: &AppState) -> ServiceResult<LatestNumbers> {
     let ttl = state.config.read_ttl;
     if !ttl.is_zero() {
         let held = state.current.numbers.lock().unwrap_or_else(|p| p.into_inner());

@@ -346,7 +346,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { db, listen, demo, secure_cookies, public_url, mail, limits, read_ttl_ms } => {
             let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
             let read_ttl = std::time::Duration::from_millis(read_ttl_ms);
-            serve(db, &listen, demo, secure_cookies, public_url, mail, limits, read_ttl).await
+            let config = Config { secure_cookies, demo, public_url, read_ttl, ..Config::default() };
+            serve(db, &listen, config, mail, limits).await
         }
         Command::Seed { db, body, entries } => {
             let store = db.open().await?;
@@ -425,19 +426,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `config` holds what the command line set directly (cookies, demo, public URL, read TTL).
 async fn serve(
     db: DbArgs,
     listen: &str,
-    demo: bool,
-    secure_cookies: bool,
-    public_url: String,
+    mut config: Config,
     mail: MailArgs,
     limits: LimitArgs,
-    read_ttl: std::time::Duration,
 ) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let mut config =
-        Config { secure_cookies, demo, public_url, key_passphrase: key_passphrase(), read_ttl, ..Config::default() };
+    let demo = config.demo;
+    config.key_passphrase = key_passphrase();
     // Environment only, like the passphrase: not in the process list.
     config.metrics_token = std::env::var("SENIM_METRICS_TOKEN").ok().filter(|t| !t.is_empty());
     mail.apply(&mut config);
