@@ -203,6 +203,8 @@ mod completeness {
             "org.exists",
             "email.taken",
             "invite.has_account",
+            "search.limit",
+            "search.offset",
         ] {
             for lang in Lang::ALL {
                 assert!(has(lang, &format!("err-{}", code.replace('.', "-"))), "{code} in {lang}");

@@ -371,11 +371,24 @@ dual_tests! {
         assert_eq!(header(&r, "link"), "", "no next page after the last");
         assert_eq!(hits[0]["entry"]["position"], 201);
         assert_eq!(hits[0]["edition"], seeded.edition);
-        for bad in ["limit=0", "limit=501", "limit=ten", "offset=-1"] {
+        for (bad, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset")] {
             let r = h.app.get(&format!("/api/v1/search?q=&{bad}"), None).await;
-            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
             assert_eq!(header(&r, "content-type"), "application/problem+json", "{bad}");
+            assert_eq!(r.json()["errors"][0]["field"], field, "{bad}");
         }
+        let r = h
+            .app
+            .send(
+                axum::http::Request::get("/api/v1/search?q=&limit=0&offset=x")
+                    .header("accept-language", "ru")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let errors = r.json()["errors"].clone();
+        assert_eq!(errors.as_array().unwrap().len(), 2, "both bad values named at once");
+        assert_eq!(errors[0]["message"], "Введите целое число от 1 до 500", "translated");
     }
 
     async fn the_national_list_gathers_every_body_with_the_same_search(db: TestDb) {

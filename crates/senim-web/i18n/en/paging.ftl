@@ -4,3 +4,5 @@ list-page-prev = Previous page
 list-page-next = Next page
 list-page-of = Page { $page } of { $pages }
 list-page-showing = Showing entries { $from }–{ $to }
+err-search-limit = Enter a whole number from 1 to 500
+err-search-offset = Enter a whole number, 0 or more

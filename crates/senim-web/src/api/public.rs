@@ -240,24 +240,32 @@ pub struct SearchHit {
     responses((status = 200, body = [SearchHit],
         headers(("X-Total-Count" = u64, description = "hits in all"),
             ("Link" = String, description = "`<…>; rel=\"next\"` while more hits follow"))),
-        (status = 400, description = "`limit` or `offset` is not a number in range")))]
+        (status = 422, description = "`limit` or `offset` is not a whole number in range: field errors `search.limit`, `search.offset`")))]
 pub async fn search(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, ApiError> {
-    let number = |v: &str, default: usize, range: std::ops::RangeInclusive<usize>, name: &str| {
+    // A bad `limit` or `offset` is a field error in the reader's language (both reported at once).
+    let number = |v: &str, default: usize, range: std::ops::RangeInclusive<usize>| {
         let v = v.trim();
         if v.is_empty() {
-            return Ok(default);
+            return Some(default);
         }
-        v.parse::<usize>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-            ApiError::bad_request(format!("`{name}` must be a whole number from {} to {}", range.start(), range.end()))
-                .lang(lang)
-        })
+        v.parse::<usize>().ok().filter(|n| range.contains(n))
     };
-    let limit = number(&q.limit, SEARCH_LIMIT.0, 1..=SEARCH_LIMIT.1, "limit")?;
-    let offset = number(&q.offset, 0, 0..=usize::MAX >> 1, "offset")?;
+    let limit = number(&q.limit, SEARCH_LIMIT.0, 1..=SEARCH_LIMIT.1);
+    let offset = number(&q.offset, 0, 0..=usize::MAX >> 1);
+    let (Some(limit), Some(offset)) = (limit, offset) else {
+        let mut errors = Vec::new();
+        if limit.is_none() {
+            errors.push(senim_domain::application::FieldError::new("limit", "search.limit"));
+        }
+        if offset.is_none() {
+            errors.push(senim_domain::application::FieldError::new("offset", "search.offset"));
+        }
+        return Err(ApiError::validation(errors).lang(lang));
+    };
     let needle = q.q.trim().to_lowercase();
     let current = crate::published::all_current(&state).await.map_err(|e| ApiError::from(e).lang(lang))?;
     let (total, page) = {
