@@ -240,6 +240,7 @@ pub struct SearchHit {
     responses((status = 200, body = [SearchHit],
         headers(("X-Total-Count" = u64, description = "hits in all"),
             ("Link" = String, description = "`<…>; rel=\"next\"` while more hits follow"))),
+        (status = 400, description = "a query string that cannot be read (a parameter given twice)"),
         (status = 422, description = "`limit` or `offset` is not a whole number in range: field errors `search.limit`, `search.offset`")))]
 pub async fn search(
     State(state): State<AppState>,
