@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
+use senim_store::bodies::Body;
 use senim_store::editions;
 
 use crate::AppState;
@@ -38,7 +39,21 @@ pub struct IndexedEdition {
     /// Sort keys by language and column (name, owner).
     sort_keys: [[OnceLock<SortKeys>; 2]; 3],
     facets: [OnceLock<Facets>; 3],
+    /// The results of recent queries (see [`IndexedEdition::matching_cached`]).
+    recent: Mutex<RecentQueries>,
 }
+
+/// The positions matched by recent queries of one edition, oldest first out. Bounded by the positions
+/// held, not the number of queries: a word in every entry of a 100,000-entry List holds 100,000.
+#[derive(Default)]
+struct RecentQueries {
+    found: HashMap<(Box<str>, Scope), Arc<[u32]>>,
+    order: std::collections::VecDeque<(Box<str>, Scope)>,
+    positions: usize,
+}
+
+/// Positions the results of recent queries may hold per edition (4 bytes each: 16 MB).
+const RECENT_POSITIONS: usize = 4 << 20;
 
 /// One collation sort key per entry.
 type SortKeys = Vec<Box<[u8]>>;
@@ -51,7 +66,7 @@ pub struct Facets {
 }
 
 /// Which texts a query searches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Name, owner, registry number, BIN (the List pages).
     Names,
@@ -88,7 +103,47 @@ impl IndexedEdition {
             everything,
             sort_keys: Default::default(),
             facets: Default::default(),
+            recent: Mutex::default(),
         }
+    }
+
+    /// [`matching`](Self::matching) when this query was answered recently, else `None`.
+    pub fn recently_matched(&self, needle: &str, scope: Scope) -> Option<Arc<[u32]>> {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.found.get(&(Box::from(needle), scope)).cloned()
+    }
+
+    /// [`matching`](Self::matching), kept for the next reader asking the same: readers of a popular
+    /// List search for the same few words, and a word in most entries costs milliseconds to collect.
+    pub fn matching_cached(&self, needle: &str, scope: Scope) -> Arc<[u32]> {
+        if let Some(found) = self.recently_matched(needle, scope) {
+            return found;
+        }
+        let found: Arc<[u32]> = self.matching(needle, scope).into();
+        self.remember(needle, scope, found.clone(), RECENT_POSITIONS);
+        found
+    }
+
+    /// Keeps `found` for `needle`, dropping the oldest results while more than `budget` positions
+    /// would be held (a result larger than the budget is not kept).
+    fn remember(&self, needle: &str, scope: Scope, found: Arc<[u32]>, budget: usize) {
+        if found.len() > budget {
+            return;
+        }
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (Box::<str>::from(needle), scope);
+        if recent.found.contains_key(&key) {
+            return;
+        }
+        while recent.positions + found.len() > budget {
+            let Some(old) = recent.order.pop_front() else { break };
+            if let Some(gone) = recent.found.remove(&old) {
+                recent.positions -= gone.len();
+            }
+        }
+        recent.positions += found.len();
+        recent.order.push_back(key.clone());
+        recent.found.insert(key, found);
     }
 
     /// The positions (indexes into `entries`) of the entries whose texts in `scope` contain `needle`
@@ -254,6 +309,8 @@ pub struct CurrentEditions {
     slots: Mutex<BTreeMap<String, Arc<Slot>>>,
     /// The latest edition numbers as last read from the database, and when (see `Config::read_ttl`).
     numbers: Mutex<Option<(std::time::Instant, LatestNumbers)>>,
+    /// The state bodies as last read from the database, and when (same TTL).
+    bodies: Mutex<Option<(std::time::Instant, Arc<Vec<Body>>)>>,
 }
 
 /// Every body's latest edition number, by body code.
@@ -329,6 +386,23 @@ async fn latest_numbers(state: &AppState) -> ServiceResult<LatestNumbers> {
     *state.current.numbers.lock().unwrap_or_else(|p| p.into_inner()) =
         Some((std::time::Instant::now(), numbers.clone()));
     Ok(numbers)
+}
+
+/// The state bodies (in their order), from the database or from memory if read there less than
+/// `Config::read_ttl` ago: the national List and the body list name every body on every request.
+pub async fn bodies(state: &AppState) -> ServiceResult<Arc<Vec<Body>>> {
+    let ttl = state.config.read_ttl;
+    if !ttl.is_zero() {
+        let held = state.current.bodies.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, bodies)) = held.as_ref()
+            && at.elapsed() < ttl
+        {
+            return Ok(bodies.clone());
+        }
+    }
+    let all = Arc::new(senim_store::bodies::all(&state.store).await?);
+    *state.current.bodies.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), all.clone()));
+    Ok(all)
 }
 
 /// The current edition of `body`, or `None` before its first edition.
@@ -441,6 +515,28 @@ mod tests {
         }
         assert_eq!(e.matching("рентген", Scope::Names), vec![0], "the List pages search names and owners only");
         assert_eq!(e.matching("рентген", Scope::Everything), vec![0, 1], "the API also searches functionality");
+    }
+
+    #[test]
+    fn recent_queries_are_answered_from_memory_within_their_budget() {
+        let e = sample();
+        let first = e.matching_cached("медтех", Scope::Names);
+        assert_eq!(&first[..], &e.matching("медтех", Scope::Names)[..]);
+        let again = e.recently_matched("медтех", Scope::Names).expect("kept");
+        assert!(Arc::ptr_eq(&first, &again), "the second reader gets the kept result");
+        assert!(e.recently_matched("медтех", Scope::Everything).is_none(), "each scope is its own query");
+        // A budget of three positions: "рентген" (2) and "медтех" (2) cannot both be held, so the
+        // older goes; a result over the budget is not kept at all.
+        e.remember("рентген", Scope::Everything, e.matching("рентген", Scope::Everything).into(), 3);
+        e.remember("хатшы", Scope::Names, e.matching("хатшы", Scope::Names).into(), 3);
+        assert!(e.recently_matched("рентген", Scope::Everything).is_some());
+        assert!(e.recently_matched("хатшы", Scope::Names).is_some());
+        assert!(e.recently_matched("медтех", Scope::Names).is_none(), "the oldest was dropped");
+        e.remember("", Scope::Names, e.matching("", Scope::Names).into(), 2);
+        assert!(e.recently_matched("", Scope::Names).is_none(), "three positions exceed a budget of two");
+        let held = e.recent.lock().unwrap();
+        assert_eq!(held.positions, held.found.values().map(|f| f.len()).sum::<usize>());
+        assert!(held.positions <= 3);
     }
 
     #[test]

@@ -313,10 +313,9 @@ pub struct NationalList {
 /// The national List: every body's current edition in one table, with the List pages' search,
 /// filters (and a body filter) and sorting.
 pub async fn national_list(p: Ctx, State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
-    let (all_bodies, current) = match (bodies::all(&state.store).await, published::all_current(&state).await) {
+    let (all_bodies, current) = match (published::bodies(&state).await, published::all_current(&state).await) {
         (Ok(b), Ok(c)) => (b, c),
-        (Err(e), _) => return service_error(&p, e.into()),
-        (_, Err(e)) => return service_error(&p, e),
+        (Err(e), _) | (_, Err(e)) => return service_error(&p, e),
     };
     let mut body_options: Vec<(String, String)> = all_bodies
         .iter()

@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use senim_domain::lang::Lang;
-use senim_store::bodies;
 use serde::Deserialize;
 
 use super::{Ctx, error_page, render};
@@ -83,7 +82,7 @@ pub struct Home {
 }
 
 pub async fn home(p: Ctx, State(state): State<AppState>) -> Response {
-    let (all, current) = match (bodies::all(&state.store).await, crate::published::all_current(&state).await) {
+    let (all, current) = match (crate::published::bodies(&state).await, crate::published::all_current(&state).await) {
         (Ok(a), Ok(c)) => (a, c),
         _ => return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal"),
     };
