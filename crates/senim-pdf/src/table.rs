@@ -284,9 +284,8 @@ impl Grid {
         lines.max(1) as f32 * style.line_height() + 2.0 * PAD_Y
     }
 
-    /// Draws lines `range` of each cell with the row's top at `top`; returns each cell's ids
-    /// (empty for an artifact row) and the most lines drawn in one cell. An empty cell gets an
-    /// empty span so it keeps its place in the structure.
+    /// Draws lines `range` of each cell with the row's top at `top`; returns each cell's span ids
+    /// (one per cell, none for an artifact row) and the most lines drawn in one cell.
     fn draw_row<S: AsRef<str>>(
         &self,
         surface: &mut Surface<'_>,
@@ -301,21 +300,17 @@ impl Grid {
         for (cell, &(left, width)) in cells.iter().zip(&self.columns) {
             let lines: Vec<Line> = text::wrap(cell.as_ref(), style, Self::text_width(width));
             let mut ids = Vec::new();
-            let mut y = top + PAD_Y;
             let end = range.end.min(lines.len());
             drawn = drawn.max(end.saturating_sub(range.start));
-            for line in lines.get(range.start..end).unwrap_or_default() {
-                if artifact {
-                    let kind = ArtifactType::Header;
-                    page::draw_artifact(surface, line, style, left + PAD_X, y, kind);
-                } else {
-                    ids.push(page::draw_tagged(surface, line, style, left + PAD_X, y));
+            let shown = lines.get(range.start..end).unwrap_or_default();
+            let tops = (0..).map(|k| top + PAD_Y + k as f32 * style.line_height());
+            if artifact {
+                for (line, y) in shown.iter().zip(tops) {
+                    page::draw_artifact(surface, line, style, left + PAD_X, y, ArtifactType::Header);
                 }
-                y += style.line_height();
-            }
-            if ids.is_empty() && !artifact {
-                let empty = Line { text: String::new(), glyphs: Vec::new(), width: 0.0 };
-                ids.push(page::draw_tagged(surface, &empty, style, left + PAD_X, top));
+            } else {
+                // One span per cell (an empty cell gets an empty one, so it keeps its place).
+                ids.push(page::draw_tagged_lines(surface, shown.iter().zip(tops), style, left + PAD_X));
             }
             all.push(ids);
         }

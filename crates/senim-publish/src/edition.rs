@@ -16,8 +16,7 @@ use senim_domain::annex2::{Annex2Entry, BodyRef};
 use crate::jcs;
 use crate::keys::{ALG, EditionKey};
 use crate::manifest::{
-    ArtifactRef, Changes, EditionJson, EntriesRef, FORMAT, InclusionProof, Manifest, PreviousRef, Signature,
-    SignedManifest,
+    ArtifactRef, Changes, EntriesRef, FORMAT, InclusionProof, Manifest, PreviousRef, Signature, SignedManifest,
 };
 use crate::merkle::{self, Hash};
 use crate::render;
@@ -182,15 +181,32 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
         media_type: "application/json".to_owned(),
         // Canonical form, so that every byte of the file is significant: there is no whitespace or
         // key order that could be altered without changing what the signature and root cover.
-        bytes: jcs::to_canonical(&EditionJson {
-            manifest: signed.manifest.clone(),
-            signature: signed.signature.clone(),
-            entries: entries.clone(),
-        }),
+        bytes: edition_json(&signed, &entries),
     };
     let mut render_times = render_times;
     render_times.push((edition_json.name.clone(), json_started.elapsed()));
     Edition { signed, entries, artifacts, edition_json, leaves, render_times }
+}
+
+/// `JCS(EditionJson { manifest, signature, entries })`, written a member at a time: the members in
+/// the order JCS sorts their names (`entries`, `manifest`, `signature`) and the array as its entries'
+/// own canonical forms. The same bytes as canonicalising the whole, without holding 100,000 entries
+/// as one `serde_json::Value` (several times the file's size) or a second copy of the entries.
+fn edition_json(signed: &SignedManifest, entries: &[Annex2Entry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"{\"entries\":[");
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&jcs::to_canonical(entry));
+    }
+    out.extend_from_slice(b"],\"manifest\":");
+    out.extend_from_slice(&jcs::to_canonical(&signed.manifest));
+    out.extend_from_slice(b",\"signature\":");
+    out.extend_from_slice(&jcs::to_canonical(&signed.signature));
+    out.push(b'}');
+    out
 }
 
 /// Signs `JCS(manifest)` with `key`.

@@ -22,6 +22,20 @@ fn a_built_edition_verifies() {
     assert_eq!(back.entries, edition.entries);
 }
 
+/// The edition JSON is written a member at a time (a List of 100,000 entries is never one JSON value
+/// in memory): it must be exactly the canonical form of the whole, for a List and an empty one.
+#[test]
+fn the_edition_json_is_the_canonical_form_of_manifest_signature_and_entries() {
+    for edition in [sample(), build_edition(2, None, vec![])] {
+        let whole = senim_publish::jcs::to_canonical(&senim_publish::manifest::EditionJson {
+            manifest: edition.signed.manifest.clone(),
+            signature: edition.signed.signature.clone(),
+            entries: edition.entries.clone(),
+        });
+        assert_eq!(String::from_utf8(edition.edition_json.bytes.clone()).unwrap(), String::from_utf8(whole).unwrap());
+    }
+}
+
 #[test]
 fn the_manifest_says_what_the_format_says() {
     let edition = sample();

@@ -129,28 +129,40 @@ pub async fn pending(store: &Store, body_code: &str) -> Result<Vec<ListEntry>> {
     rows.into_iter().map(ListEntry::try_from).collect()
 }
 
-/// What the next edition would carry, read inside a transaction: each pending entry's registry number,
-/// change, when it was made and its content. Publication renders outside the write transaction and
-/// compares this before storing, so that a change made meanwhile is never lost or half published.
-pub async fn pending_fingerprint_in(tx: &mut Tx<'_>, body_code: &str) -> Result<Vec<(String, String, String, String)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT registry_number, pending, COALESCE(pending_since, ''), entry FROM entries \
-         WHERE body_code = $1 AND pending IS NOT NULL ORDER BY registry_number",
-    )
-    .bind(body_code)
-    .fetch_all(&mut *c)
-    .await)?)
+/// What the next edition would carry, read inside a transaction: a SHA-256 over each pending entry's
+/// registry number, change, when it was made and its content. Publication renders outside the write
+/// transaction and compares this before storing, so that a change made meanwhile is never lost or half
+/// published. The rows are hashed as they stream in: a first edition of 100,000 entries would otherwise
+/// hold every entry's JSON again through the rendering.
+pub async fn pending_fingerprint_in(tx: &mut Tx<'_>, body_code: &str) -> Result<[u8; 32]> {
+    Ok(on_tx!(tx, c => fingerprint(sqlx::query_as(FINGERPRINT).bind(body_code).fetch(&mut *c)).await)?)
 }
 
 /// The same, read outside a transaction.
-pub async fn pending_fingerprint(store: &Store, body_code: &str) -> Result<Vec<(String, String, String, String)>> {
-    Ok(on_pool!(store, p => sqlx::query_as(
-        "SELECT registry_number, pending, COALESCE(pending_since, ''), entry FROM entries \
-         WHERE body_code = $1 AND pending IS NOT NULL ORDER BY registry_number",
-    )
-    .bind(body_code)
-    .fetch_all(p)
-    .await)?)
+pub async fn pending_fingerprint(store: &Store, body_code: &str) -> Result<[u8; 32]> {
+    Ok(on_pool!(store, p => fingerprint(sqlx::query_as(FINGERPRINT).bind(body_code).fetch(p)).await)?)
+}
+
+const FINGERPRINT: &str = "SELECT registry_number, pending, COALESCE(pending_since, ''), entry FROM entries \
+                           WHERE body_code = $1 AND pending IS NOT NULL ORDER BY registry_number";
+
+/// Each field length-prefixed, so that no two different sequences of rows hash alike.
+async fn fingerprint<S>(rows: S) -> std::result::Result<[u8; 32], sqlx::Error>
+where
+    S: futures_util::Stream<Item = std::result::Result<(String, String, String, String), sqlx::Error>>,
+{
+    use futures_util::TryStreamExt;
+    use sha2::Digest;
+    let hasher = rows
+        .try_fold(sha2::Sha256::new(), |mut h, (number, pending, since, entry)| async move {
+            for field in [number, pending, since, entry] {
+                h.update((field.len() as u64).to_be_bytes());
+                h.update(field.as_bytes());
+            }
+            Ok(h)
+        })
+        .await?;
+    Ok(hasher.finalize().into())
 }
 
 /// After an edition is published: clears the pending changes it carried (and only those: an inclusion

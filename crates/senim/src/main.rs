@@ -311,20 +311,22 @@ enum AuditCommand {
     },
 }
 
-/// Logs go to standard output through a writer thread, so that a request never waits for the write
+/// Logs go to standard error through a writer thread, so that a request never waits for the write
 /// of its log line (one INFO line per request); none is dropped: a full buffer makes the logger wait.
+/// Standard output is left to what a command answers (a token, "edition 1 published"), which scripts
+/// read: the writer thread would otherwise interleave log lines with it in any order.
 /// Colours only on a terminal. The guard flushes what is left when `main` returns.
 fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let (writer, guard) =
-        tracing_appender::non_blocking::NonBlockingBuilder::default().lossy(false).finish(std::io::stdout());
+        tracing_appender::non_blocking::NonBlockingBuilder::default().lossy(false).finish(std::io::stderr());
     let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     if std::env::var("SENIM_LOG_JSON").is_ok_and(|v| v == "true") {
         fmt.json().init();
     } else {
-        fmt.with_ansi(std::io::stdout().is_terminal()).init();
+        fmt.with_ansi(std::io::stderr().is_terminal()).init();
     }
     guard
 }

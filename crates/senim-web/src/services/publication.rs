@@ -110,6 +110,15 @@ pub async fn publish_with(
     publish_tracked(state, actor, body_code, now, scheduled_run, None).await
 }
 
+/// A pending change of the List, as publication needs it after rendering.
+struct Changed {
+    registry_number: String,
+    application_id: String,
+    pending: Option<Pending>,
+    reason: Option<LangText>,
+    system_name: LangText,
+}
+
 /// Told `(done, total, artifact)` as an edition's artifacts are rendered.
 pub type ProgressFn = std::sync::Arc<dyn Fn(usize, usize, &str) + Send + Sync>;
 
@@ -130,38 +139,51 @@ pub async fn publish_tracked(
     let fingerprint = entries::pending_fingerprint(&state.store, body_code).await?;
     let key = signing_key(state).await?;
     let all = entries::of_body(&state.store, body_code).await?;
-    let changed: Vec<&ListEntry> = all.iter().filter(|e| e.pending.is_some()).collect();
+    // What the changed entries need once the edition is rendered; the entries themselves move into the
+    // edition rather than being copied (a first edition holds 100,000).
+    let mut changed: Vec<Changed> = Vec::new();
+    let mut listed = Vec::with_capacity(all.len());
+    for e in all {
+        if e.pending.is_some() {
+            changed.push(Changed {
+                registry_number: e.registry_number,
+                application_id: e.application_id,
+                pending: e.pending,
+                reason: e.pending_reason,
+                system_name: e.entry.system_name.clone(),
+            });
+        }
+        if e.listed && e.pending != Some(Pending::Excluded) {
+            listed.push(e.entry);
+        }
+    }
     if changed.is_empty() {
         return Err(ServiceError::State("publication.nothing_pending"));
     }
     let mut changes = Changes { added: vec![], amended: vec![], excluded: vec![] };
-    for e in &changed {
+    for e in &mut changed {
         match e.pending {
             Some(Pending::Added) => changes.added.push(e.registry_number.clone()),
             Some(Pending::Amended) => changes.amended.push(e.registry_number.clone()),
             Some(Pending::Excluded) => changes.excluded.push(Exclusion {
                 registry_number: e.registry_number.clone(),
-                reason: e.pending_reason.clone().unwrap_or_else(LangText::new),
+                reason: e.reason.take().unwrap_or_else(LangText::new),
             }),
             None => {}
         }
     }
-    let listed: Vec<_> =
-        all.iter().filter(|e| e.listed && e.pending != Some(Pending::Excluded)).map(|e| e.entry.clone()).collect();
 
     // Whom to tell, read before the write transaction (see `applications::attach`): one query per
     // 100 applications and one per distinct owner, not two per entry.
     let ids: Vec<String> = changed.iter().map(|e| e.application_id.clone()).collect();
     let mut people: std::collections::HashMap<String, Option<User>> = std::collections::HashMap::new();
-    let mut owners: std::collections::HashMap<String, User> = std::collections::HashMap::new();
+    let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for (application, owner_id) in apps::owners_of(&state.store, &ids).await? {
         if !people.contains_key(&owner_id) {
             let user = users::by_id(&state.store, &owner_id).await?;
             people.insert(owner_id.clone(), user);
         }
-        if let Some(Some(owner)) = people.get(&owner_id) {
-            owners.insert(application, owner.clone());
-        }
+        owners.insert(application, owner_id);
     }
     let previous = editions::latest_ref(&state.store, body_code).await?;
     let number = previous.as_ref().map_or(1, |p| p.0 + 1);
@@ -243,10 +265,10 @@ pub async fn publish_tracked(
             e.application_id.as_str(),
             json!({"edition": number, "registry_number": e.registry_number}),
         ));
-        if let Some(owner) = owners.get(&e.application_id) {
+        if let Some(Some(owner)) = owners.get(&e.application_id).and_then(|id| people.get(id)) {
             let lang = super::accounts::user_lang(owner);
             let args = [
-                ("system", e.entry.system_name.best(lang).to_owned()),
+                ("system", e.system_name.best(lang).to_owned()),
                 ("number", e.registry_number.clone()),
                 ("edition", number.to_string()),
             ];
