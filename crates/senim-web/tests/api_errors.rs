@@ -36,6 +36,17 @@ dual_tests! {
         assert!(is_problem(&unknown));
         let not_uuid = app.api("GET", "/api/v1/applications/not-a-uuid", Some(&a), None).await;
         assert_eq!(not_uuid.status, StatusCode::NOT_FOUND);
+        // A query string or path parameter that cannot be read is a problem in the reader's language,
+        // not axum's plain text.
+        for path in ["/api/v1/search?q=a&limit=1&limit=2", "/api/v1/bodies/health/editions/abc/manifest"] {
+            let r = app
+                .send(Request::get(path).header("accept-language", "ru").body(Body::empty()).unwrap())
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+            assert!(is_problem(&r), "{path}");
+            assert_eq!(r.json()["type"], "https://senim.kz/problems/bad-request", "{path}");
+            assert_eq!(r.json()["title"], "Некорректный запрос", "{path}");
+        }
     }
 
     async fn field_errors_are_all_listed_with_codes_and_translated_messages(db: TestDb) {

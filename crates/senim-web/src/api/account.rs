@@ -2,13 +2,14 @@
 //! PDFs of a round, and an application's timeline.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use senim_domain::application::Applicant;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::ApiPath as Path;
 use super::{ApiJson, ApiLang, ApiUser};
 use crate::AppState;
 use crate::error::ApiError;

@@ -1,7 +1,7 @@
 //! The applicant's calls: drafts, documents, submission, withdrawal (Rules §4, §5, §8).
 
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -10,6 +10,7 @@ use senim_store::applications::{self as apps, Application, Attachment};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::ApiPath as Path;
 use super::{ApiJson, ApiLang, ApiUser};
 use crate::AppState;
 use crate::error::ApiError;

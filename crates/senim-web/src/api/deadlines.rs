@@ -2,12 +2,13 @@
 //! cross-check of §6.3.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use jiff::Timestamp;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{ApiLang, ApiUser};
+use super::{ApiPath as Path, ApiQuery as Query};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::services::crosscheck::{self, AuditCheck};

@@ -119,6 +119,36 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// A path parameter that cannot be read (an edition number that is not a number) is a 400 problem, as
+/// JSON like every other API error, not axum's plain-text answer. The API modules import it as `Path`.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = i18n::negotiate(None, &parts.headers);
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(ApiError::bad_request(e.body_text()).lang(lang)),
+        }
+    }
+}
+
+/// A query string that cannot be read (a parameter given twice, a number that is not one) is a 400
+/// problem. The API modules import it as `Query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = i18n::negotiate(None, &parts.headers);
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::bad_request(e.body_text()).lang(lang)),
+        }
+    }
+}
+
 /// A JSON body whose every failure (syntax, types, content type) is a 400 problem, never a 500.
 pub struct ApiJson<T>(pub T);
 

@@ -1,7 +1,7 @@
 //! Public, unauthenticated calls: bodies, BIN/IIN check, editions, artifacts, proofs, keys, search.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use senim_domain::annex2::Annex2Entry;
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiLang;
+use super::{ApiPath as Path, ApiQuery as Query};
 use crate::AppState;
 use crate::cache::{self, CachedFile};
 use crate::error::ApiError;

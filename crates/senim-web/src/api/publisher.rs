@@ -3,7 +3,7 @@
 //! the signing key.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use senim_domain::annex2::Annex2Entry;
@@ -11,6 +11,7 @@ use senim_domain::lang::LangText;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::ApiPath as Path;
 use super::{ApiJson, ApiLang, ApiUser};
 use crate::AppState;
 use crate::error::ApiError;

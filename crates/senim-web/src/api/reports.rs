@@ -2,7 +2,7 @@
 //! list their reports and move them on (issues 5 and 7).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use senim_store::reports::Report;
@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, ApiLang, ApiUser};
+use super::{ApiPath as Path, ApiQuery as Query};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::services::accounts::link;

@@ -1,7 +1,7 @@
 //! The body's calls: the review queue and decisions (Rules §6–§8), pending entries and editions (§7).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiJson, ApiLang, ApiUser};
+use super::{ApiPath as Path, ApiQuery as Query};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::services::{publication, review};

@@ -2,12 +2,13 @@
 //! list, new accounts (the holder sets a password through an e-mailed link), roles and disabling.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use senim_store::users::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::ApiPath as Path;
 use super::{ApiJson, ApiLang, ApiUser};
 use crate::AppState;
 use crate::error::ApiError;
