@@ -67,6 +67,76 @@ fn collect_path(leaves: &[Hash], m: usize, path: &mut Vec<Hash>) {
     }
 }
 
+/// A tree that keeps the hash of every complete, aligned block of 2^j leaves, so that a root or an
+/// inclusion proof costs O(log² n) lookups and hashes instead of rehashing every leaf: the entry pages of
+/// a List of 100,000 entries each ask for a proof. §2.1.1 only ever splits a range at a power of two,
+/// so each left part it hashes is such a block; the rest is computed as [`root`] would.
+pub struct Tree {
+    /// `levels[j][i]`: the hash of leaves `i·2^j .. (i+1)·2^j`; `levels[0]` are the leaves.
+    levels: Vec<Vec<Hash>>,
+}
+
+impl Tree {
+    pub fn new(leaves: Vec<Hash>) -> Tree {
+        let mut levels = vec![leaves];
+        while let Some(last) = levels.last().filter(|l| l.len() >= 2) {
+            let next = last.chunks_exact(2).map(|pair| node_hash(&pair[0], &pair[1])).collect();
+            levels.push(next);
+        }
+        Tree { levels }
+    }
+
+    pub fn len(&self) -> usize {
+        self.levels[0].len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The same as [`root`] of the leaves.
+    pub fn root(&self) -> Hash {
+        self.hash(0, self.len())
+    }
+
+    /// The same as [`inclusion_proof`] of the leaves.
+    pub fn inclusion_proof(&self, index: usize) -> Option<Vec<Hash>> {
+        if index >= self.len() {
+            return None;
+        }
+        let mut path = Vec::new();
+        self.collect_path(0, self.len(), index, &mut path);
+        Some(path)
+    }
+
+    /// MTH of leaves `start .. start + n`.
+    fn hash(&self, start: usize, n: usize) -> Hash {
+        match n {
+            0 => Sha256::digest([]).into(),
+            _ if n.is_power_of_two() && start.is_multiple_of(n) => self.levels[n.trailing_zeros() as usize][start / n],
+            _ => {
+                let k = split_point(n);
+                node_hash(&self.hash(start, k), &self.hash(start + k, n - k))
+            }
+        }
+    }
+
+    /// [`collect_path`] over leaves `start .. start + n`, for the leaf `m` of that range.
+    fn collect_path(&self, start: usize, n: usize, m: usize, path: &mut Vec<Hash>) {
+        if n <= 1 {
+            return;
+        }
+        let k = split_point(n);
+        if m < k {
+            self.collect_path(start, k, m, path);
+            path.push(self.hash(start + k, n - k));
+        } else {
+            self.collect_path(start + k, n - k, m - k, path);
+            path.push(self.hash(start, k));
+        }
+    }
+}
+
 /// The largest power of two smaller than `n` (for `n > 1`): where §2.1.1 splits a list.
 fn split_point(n: usize) -> usize {
     debug_assert!(n > 1);

@@ -138,3 +138,24 @@ proptest! {
         }
     }
 }
+
+/// The tree that keeps its complete blocks (used for the entry pages' proofs) agrees with the plain
+/// recursive definition for every size up to 70 and every leaf, and with the CT vectors' roots.
+#[test]
+fn the_kept_tree_gives_the_same_roots_and_proofs() {
+    use senim_publish::merkle::Tree;
+    for n in 0..=70usize {
+        let leaves: Vec<Hash> = (0..n).map(|i| leaf_hash(format!("entry {i}").as_bytes())).collect();
+        let tree = Tree::new(leaves.clone());
+        assert_eq!(tree.len(), n);
+        assert_eq!(tree.root(), root(&leaves), "root of {n}");
+        for i in 0..n {
+            let path = tree.inclusion_proof(i).unwrap();
+            assert_eq!(Some(path.clone()), inclusion_proof(&leaves, i), "proof of {i} in {n}");
+            assert!(verify_inclusion(&leaves[i], i as u64, n as u64, &path, &tree.root()));
+        }
+        assert_eq!(tree.inclusion_proof(n), None);
+    }
+    let ct = ct_leaves();
+    assert_eq!(hex::encode(Tree::new(ct.clone()).root()), hex::encode(root(&ct)));
+}

@@ -41,6 +41,8 @@ pub struct IndexedEdition {
     facets: [OnceLock<Facets>; 3],
     /// The results of recent queries (see [`IndexedEdition::matching_cached`]).
     recent: Mutex<RecentQueries>,
+    /// The entries' Merkle tree, for inclusion proofs (built on first use).
+    tree: OnceLock<senim_publish::merkle::Tree>,
 }
 
 /// The positions matched by recent queries of one edition, oldest first out. Bounded by the positions
@@ -104,7 +106,25 @@ impl IndexedEdition {
             sort_keys: Default::default(),
             facets: Default::default(),
             recent: Mutex::default(),
+            tree: OnceLock::new(),
         }
+    }
+
+    /// The inclusion proof of the entry with `registry_number`, or `None` when the edition does not
+    /// hold it. The tree is built once per edition (100,000 entries take about a second), not once per
+    /// entry page, and keeps its complete blocks, so that a proof is a few dozen lookups and hashes.
+    pub fn proof(&self, registry_number: &str) -> Option<senim_publish::manifest::InclusionProof> {
+        let index = self.entries.iter().position(|e| e.registry_number == registry_number)?;
+        let tree = self.tree.get_or_init(|| {
+            senim_publish::merkle::Tree::new(self.entries.iter().map(senim_publish::edition::entry_leaf).collect())
+        });
+        let path = tree.inclusion_proof(index)?;
+        Some(senim_publish::manifest::InclusionProof {
+            leaf_index: index as u64,
+            tree_size: tree.len() as u64,
+            path: path.iter().map(hex::encode).collect(),
+            entry: self.entries[index].clone(),
+        })
     }
 
     /// [`matching`](Self::matching) when this query was answered recently, else `None`.
@@ -309,6 +329,9 @@ pub struct CurrentEditions {
     slots: Mutex<BTreeMap<String, Arc<Slot>>>,
     /// The latest edition numbers as last read from the database, and when (see `Config::read_ttl`).
     numbers: Mutex<Option<(std::time::Instant, LatestNumbers)>>,
+    /// Each body's entry histories, built from its manifests at its latest edition (see
+    /// [`crate::services::lists::BodyHistory`]).
+    histories: Mutex<BTreeMap<String, Arc<lists::BodyHistory>>>,
     /// The state bodies as last read from the database, and when (same TTL).
     bodies: Mutex<Option<(std::time::Instant, Arc<Vec<Body>>)>>,
 }
@@ -403,6 +426,26 @@ pub async fn bodies(state: &AppState) -> ServiceResult<Arc<Vec<Body>>> {
     let all = Arc::new(senim_store::bodies::all(&state.store).await?);
     *state.current.bodies.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), all.clone()));
     Ok(all)
+}
+
+/// What the editions of `body` up to `latest` did to each entry, built on first use per edition.
+pub async fn history(state: &AppState, body: &str, latest: i64) -> ServiceResult<Arc<lists::BodyHistory>> {
+    if let Some(h) = state.current.histories.lock().unwrap_or_else(|p| p.into_inner()).get(body)
+        && h.latest == latest
+    {
+        return Ok(h.clone());
+    }
+    let manifests: Vec<(i64, String)> =
+        editions::manifests(&state.store, body).await?.into_iter().filter(|(n, _)| *n <= latest).collect();
+    let built = tokio::task::spawn_blocking(move || lists::BodyHistory::build(&manifests))
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))??;
+    let built = Arc::new(built);
+    let mut held = state.current.histories.lock().unwrap_or_else(|p| p.into_inner());
+    if held.get(body).is_none_or(|h| h.latest < built.latest) {
+        held.insert(body.to_owned(), built.clone());
+    }
+    Ok(built)
 }
 
 /// The current edition of `body`, or `None` before its first edition.

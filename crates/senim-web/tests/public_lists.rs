@@ -232,6 +232,14 @@ dual_tests! {
         let ru = h.page(&format!("/bodies/health/entries/{gone}?lang=ru")).await;
         assert!(ru.contains("Исключена из перечня в редакции № 2"));
         assert!(!h.page("/bodies/health").await.contains("Кететін жүйе"));
+        // An entry held by both editions: its proof is from the current one, and it was added once.
+        let kept_now = h.page(&format!("/bodies/health/entries/{kept}?lang=en")).await;
+        assert!(kept_now.contains(&format!("href=\"/api/v1/bodies/health/editions/2/proof/{kept}\"")), "{kept_now}");
+        assert_eq!(kept_now.matches("Added to the List in edition").count(), 1);
+        let proof = h.app.get(&format!("/api/v1/bodies/health/editions/2/proof/{kept}"), None).await.json();
+        for step in proof["path"].as_array().unwrap() {
+            assert!(kept_now.contains(step.as_str().unwrap()), "the page's audit path is the API's");
+        }
         assert_eq!(h.app.get("/bodies/health/entries/HEALTH-2026-9999", None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(h.app.get(&format!("/bodies/finance/entries/{kept}"), None).await.status, StatusCode::NOT_FOUND);
     }

@@ -57,7 +57,7 @@ pub async fn entry_view(
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
-    let record = match lists::published(&state, &code).await.and_then(|eds| lists::entry_record(&eds, &number)) {
+    let record = match lists::entry_record(&state, &code, &number).await {
         Ok(r) => r,
         Err(e) => return service_error(&p, e),
     };

@@ -155,39 +155,115 @@ pub struct EntryRecord {
     pub excluded: bool,
 }
 
-/// The public record of `registry_number` in the body's editions; `NotFound` when no edition has held it.
-pub fn entry_record(editions: &[Published], registry_number: &str) -> ServiceResult<EntryRecord> {
-    let mut events = Vec::new();
-    let mut last: Option<&Published> = None;
-    let mut excluded = false;
-    for ed in editions {
-        let date = ed.date().to_owned();
-        let held = ed.entries.iter().any(|e| e.registry_number == registry_number);
-        let changes = &ed.manifest.changes;
-        if let Some(x) = changes.excluded.iter().find(|x| x.registry_number == registry_number) {
-            events.push(EntryEvent::Excluded { edition: ed.number, date: date.clone(), reason: x.reason.clone() });
-            excluded = true;
-        }
-        if held {
-            if last.is_none() || changes.added.iter().any(|a| a == registry_number) && excluded {
-                events.push(EntryEvent::Added { edition: ed.number, date });
-                excluded = false;
-            } else if changes.amended.iter().any(|a| a == registry_number) {
-                events.push(EntryEvent::Amended { edition: ed.number, date });
+/// What every edition of a body did to each of its entries, read from the manifests alone (each says
+/// what it added, amended and excluded). Built once per current edition and kept (see
+/// [`crate::published`]): the first edition of a List of 100,000 entries names them all in its
+/// manifest, megabytes to parse, which each entry page would otherwise do again.
+pub struct BodyHistory {
+    /// The edition it was built at (the body's latest).
+    pub latest: i64,
+    roots: std::collections::HashMap<i64, String>,
+    entries: std::collections::HashMap<String, EntryHistory>,
+}
+
+struct EntryHistory {
+    events: Vec<EntryEvent>,
+    /// The last edition holding the entry.
+    last: i64,
+    /// The last edition that added it.
+    added_in: i64,
+    held: bool,
+    excluded: bool,
+}
+
+impl BodyHistory {
+    /// From the body's signed manifests, oldest first. An edition holds an entry when it adds it, or
+    /// when the one before held it and this one does not exclude it.
+    pub fn build(manifests: &[(i64, String)]) -> ServiceResult<BodyHistory> {
+        let mut roots = std::collections::HashMap::new();
+        let mut entries: std::collections::HashMap<String, EntryHistory> = std::collections::HashMap::new();
+        let mut previous = 0;
+        for (number, json) in manifests {
+            let manifest = signed_manifest(json)?.manifest;
+            let date = manifest.published_at.get(..10).unwrap_or(&manifest.published_at).to_owned();
+            let changes = &manifest.changes;
+            for x in &changes.excluded {
+                if let Some(h) = entries.get_mut(&x.registry_number) {
+                    h.events.push(EntryEvent::Excluded {
+                        edition: *number,
+                        date: date.clone(),
+                        reason: x.reason.clone(),
+                    });
+                    if h.held {
+                        h.last = previous;
+                    }
+                    h.held = false;
+                    h.excluded = true;
+                }
             }
-            last = Some(ed);
+            for added in &changes.added {
+                let h = entries.entry(added.clone()).or_insert(EntryHistory {
+                    events: Vec::new(),
+                    last: *number,
+                    added_in: *number,
+                    held: false,
+                    excluded: true,
+                });
+                h.added_in = *number;
+                if !h.held && h.excluded {
+                    h.events.push(EntryEvent::Added { edition: *number, date: date.clone() });
+                    h.excluded = false;
+                }
+                h.held = true;
+            }
+            for amended in &changes.amended {
+                if let Some(h) = entries.get_mut(amended)
+                    && h.held
+                    && h.added_in != *number
+                {
+                    h.events.push(EntryEvent::Amended { edition: *number, date: date.clone() });
+                }
+            }
+            roots.insert(*number, manifest.entries.merkle_root);
+            previous = *number;
         }
+        for h in entries.values_mut().filter(|h| h.held) {
+            h.last = previous;
+        }
+        Ok(BodyHistory { latest: previous, roots, entries })
     }
-    let ed = last.ok_or(ServiceError::NotFound)?;
-    let entry =
-        ed.entries.iter().find(|e| e.registry_number == registry_number).cloned().ok_or(ServiceError::NotFound)?;
-    let proof = senim_publish::edition::proof(&ed.entries, registry_number).ok_or(ServiceError::NotFound)?;
+}
+
+/// The public record of `registry_number` in the body's editions; `NotFound` when no edition has held it.
+/// Only the last edition holding it is read whole, for the entry's text and its proof — from memory
+/// when that is the current edition (a List of 100,000 entries made each entry page read and parse
+/// every edition: about a second a page).
+pub async fn entry_record(state: &AppState, code: &str, registry_number: &str) -> ServiceResult<EntryRecord> {
+    let Some(current) = crate::published::current(state, code).await? else {
+        return Err(ServiceError::NotFound);
+    };
+    let history = crate::published::history(state, code, current.number).await?;
+    let h = history.entries.get(registry_number).ok_or(ServiceError::NotFound)?;
+    let number = h.last;
+    let wanted = registry_number.to_owned();
+    let proof = if number == current.number {
+        tokio::task::spawn_blocking(move || current.proof(&wanted)).await
+    } else {
+        // An entry excluded since: its last text is in an older edition, read for this page alone.
+        let stored = editions::get(&state.store, code, number).await?.ok_or(ServiceError::NotFound)?;
+        tokio::task::spawn_blocking(move || {
+            parse_entries(&stored).map(|entries| senim_publish::edition::proof(&entries, &wanted))
+        })
+        .await
+        .map(|parsed| parsed.ok().flatten())
+    };
+    let proof = proof.map_err(|e| ServiceError::Internal(e.into()))?.ok_or(ServiceError::NotFound)?;
     Ok(EntryRecord {
-        entry,
-        events,
-        proof_edition: ed.number,
+        entry: proof.entry.clone(),
+        events: h.events.clone(),
+        proof_edition: number,
         proof,
-        merkle_root: ed.manifest.entries.merkle_root.clone(),
-        excluded,
+        merkle_root: history.roots.get(&number).cloned().unwrap_or_default(),
+        excluded: h.excluded,
     })
 }

@@ -126,7 +126,7 @@ pub async fn create(
 ) -> ServiceResult<Created> {
     let body = bodies::get(&state.store, body_code).await?.ok_or(ServiceError::NotFound)?;
     // Only entries some edition has published can be reported (the entry page exists).
-    lists::entry_record(&lists::published(state, body_code).await?, registry_number)?;
+    lists::entry_record(state, body_code, registry_number).await?;
     let errors = input.check();
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
