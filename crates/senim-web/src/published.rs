@@ -328,12 +328,12 @@ impl WordIndex {
 pub struct CurrentEditions {
     slots: Mutex<BTreeMap<String, Arc<Slot>>>,
     /// The latest edition numbers as last read from the database, and when (see `Config::read_ttl`).
-    numbers: Mutex<Option<(std::time::Instant, LatestNumbers)>>,
+    numbers: Fresh<LatestNumbers>,
     /// Each body's entry histories, built from its manifests at its latest edition (see
     /// [`crate::services::lists::BodyHistory`]).
     histories: Mutex<BTreeMap<String, Arc<lists::BodyHistory>>>,
     /// The state bodies as last read from the database, and when (same TTL).
-    bodies: Mutex<Option<(std::time::Instant, Arc<Vec<Body>>)>>,
+    bodies: Fresh<Arc<Vec<Body>>>,
 }
 
 /// Every body's latest edition number, by body code.
@@ -393,38 +393,53 @@ impl CurrentEditions {
     }
 }
 
+/// A value read from the database and kept for `Config::read_ttl` (zero: never kept).
+struct Fresh<T>(Mutex<Option<(std::time::Instant, T)>>);
+
+impl<T> Default for Fresh<T> {
+    fn default() -> Self {
+        Fresh(Mutex::new(None))
+    }
+}
+
+impl<T: Clone> Fresh<T> {
+    /// The value kept, if read less than `ttl` ago.
+    fn within(&self, ttl: std::time::Duration) -> Option<T> {
+        if ttl.is_zero() {
+            return None;
+        }
+        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.as_ref().filter(|(at, _)| at.elapsed() < ttl).map(|(_, v)| v.clone())
+    }
+
+    fn keep(&self, value: T) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), value));
+    }
+
+    fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 /// Every body's latest edition number: from the database, or from memory if read there less than
 /// `Config::read_ttl` ago.
 async fn latest_numbers(state: &AppState) -> ServiceResult<LatestNumbers> {
-    let ttl = state.config.read_ttl;
-    if !ttl.is_zero() {
-        let held = state.current.numbers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, numbers)) = held.as_ref()
-            && at.elapsed() < ttl
-        {
-            return Ok(numbers.clone());
-        }
+    if let Some(numbers) = state.current.numbers.within(state.config.read_ttl) {
+        return Ok(numbers);
     }
     let numbers = Arc::new(editions::latest_numbers(&state.store).await?);
-    *state.current.numbers.lock().unwrap_or_else(|p| p.into_inner()) =
-        Some((std::time::Instant::now(), numbers.clone()));
+    state.current.numbers.keep(numbers.clone());
     Ok(numbers)
 }
 
 /// The state bodies (in their order), from the database or from memory if read there less than
 /// `Config::read_ttl` ago: the national List and the body list name every body on every request.
 pub async fn bodies(state: &AppState) -> ServiceResult<Arc<Vec<Body>>> {
-    let ttl = state.config.read_ttl;
-    if !ttl.is_zero() {
-        let held = state.current.bodies.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, bodies)) = held.as_ref()
-            && at.elapsed() < ttl
-        {
-            return Ok(bodies.clone());
-        }
+    if let Some(bodies) = state.current.bodies.within(state.config.read_ttl) {
+        return Ok(bodies);
     }
     let all = Arc::new(senim_store::bodies::all(&state.store).await?);
-    *state.current.bodies.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), all.clone()));
+    state.current.bodies.keep(all.clone());
     Ok(all)
 }
 
@@ -470,7 +485,7 @@ impl CurrentEditions {
     /// Forgets the latest numbers read (after this instance published: its readers see the new
     /// edition at once, whatever `Config::read_ttl`).
     pub fn published(&self) {
-        *self.numbers.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.numbers.forget();
     }
 }
 
