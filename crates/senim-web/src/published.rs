@@ -450,8 +450,12 @@ pub async fn history(state: &AppState, body: &str, latest: i64) -> ServiceResult
     {
         return Ok(h.clone());
     }
-    let manifests: Vec<(i64, String)> =
-        editions::manifests(&state.store, body).await?.into_iter().filter(|(n, _)| *n <= latest).collect();
+    let manifests: Vec<(i64, String)> = editions::manifests(&state.store, body)
+        .await?
+        .into_iter()
+        .filter(|(n, _, _)| *n <= latest)
+        .map(|(n, _, json)| (n, json))
+        .collect();
     let built = tokio::task::spawn_blocking(move || lists::BodyHistory::build(&manifests))
         .await
         .map_err(|e| ServiceError::Internal(e.into()))??;

@@ -14,7 +14,9 @@ use serde::Deserialize;
 use super::list::annex2_cells;
 use super::{Ctx, error_page, render, service_error};
 use crate::AppState;
-use crate::services::lists::{self, Published};
+use crate::services::lists;
+use crate::services::{ServiceError, ServiceResult};
+use senim_publish::manifest::Manifest;
 
 pub struct EditionRow {
     pub number: i64,
@@ -44,37 +46,35 @@ pub async fn editions(p: Ctx, State(state): State<AppState>, Path(code): Path<St
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
-    let all = match lists::published(&state, &code).await {
+    // The manifests alone: an edition's entries (hundreds of megabytes in a large List) are not needed.
+    let all = match manifests(&state, &code).await {
         Ok(a) => a,
         Err(e) => return service_error(&p, e),
     };
     let editions = all
         .iter()
         .rev()
-        .map(|e| {
-            let m = &e.manifest;
-            EditionRow {
-                number: e.number,
-                date: e.date().to_owned(),
-                entries: m.entries.count,
-                added: m.changes.added.len(),
-                amended: m.changes.amended.len(),
-                excluded: m.changes.excluded.len(),
-                manifest_sha256: e.manifest_sha256.clone(),
-                files: m.artifacts.iter().map(|a| a.name.clone()).chain([format!("{}.json", e.number)]).collect(),
-            }
+        .map(|(number, sha256, m)| EditionRow {
+            number: *number,
+            date: m.published_at.get(..10).unwrap_or(&m.published_at).to_owned(),
+            entries: m.entries.count,
+            added: m.changes.added.len(),
+            amended: m.changes.amended.len(),
+            excluded: m.changes.excluded.len(),
+            manifest_sha256: sha256.clone(),
+            files: m.artifacts.iter().map(|a| a.name.clone()).chain([format!("{number}.json")]).collect(),
         })
         .collect();
     let amendments = senim_store::amendments::published(&state.store, &code).await.unwrap_or_default();
     let mut log = Vec::new();
-    for e in all.iter().rev() {
-        for a in amendments.iter().filter(|a| a.edition == Some(e.number)) {
+    for (number, _, manifest) in all.iter().rev() {
+        for a in amendments.iter().filter(|a| a.edition == Some(*number)) {
             let what = p.ta("editions-log-amended", "number", &a.registry_number);
-            log.push((e.number, format!("{what} {}", p.ta("entry-reason", "reason", a.reason.best(p.lang)))));
+            log.push((*number, format!("{what} {}", p.ta("entry-reason", "reason", a.reason.best(p.lang)))));
         }
-        for x in &e.manifest.changes.excluded {
+        for x in &manifest.changes.excluded {
             let what = p.ta("editions-log-excluded", "number", &x.registry_number);
-            log.push((e.number, format!("{what} {}", p.ta("entry-reason", "reason", x.reason.best(p.lang)))));
+            log.push((*number, format!("{what} {}", p.ta("entry-reason", "reason", x.reason.best(p.lang)))));
         }
     }
     render(&EditionsPage { body_name: p.text(&body.name), code, editions, log, p })
@@ -129,11 +129,11 @@ pub async fn diff(
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
-    let all = match lists::published(&state, &code).await {
-        Ok(a) => a,
-        Err(e) => return service_error(&p, e),
+    let numbers = match senim_store::editions::manifests(&state.store, &code).await {
+        Ok(m) => m.into_iter().map(|(n, _, _)| n).collect::<Vec<i64>>(),
+        Err(e) => return service_error(&p, e.into()),
     };
-    let Some(last) = all.last().map(|e| e.number) else {
+    let Some(&last) = numbers.last() else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
     let pick = |v: &Option<String>, default: i64| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -143,14 +143,23 @@ pub async fn diff(
     let (Some(from), Some(to)) = (pick(&q.from, (last - 1).max(1)), pick(&q.to, last)) else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
-    let find = |n: i64| all.iter().find(|e| e.number == n);
-    let (Some(a), Some(b)) = (find(from), find(to)) else {
+    if !numbers.contains(&from) || !numbers.contains(&to) {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
+    }
+    // Only the two editions compared are read: the current one from memory, another parsed for this page.
+    let (a, b) = match (entries_of(&state, &code, from, last).await, entries_of(&state, &code, to, last).await) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return service_error(&p, e),
     };
-    let (added, removed, changed) = compare(a, b, p.lang);
+    let lang = p.lang;
+    let Ok((added, removed, changed)) =
+        tokio::task::spawn_blocking(move || compare(a.entries(), b.entries(), lang)).await
+    else {
+        return error_page(&p, StatusCode::INTERNAL_SERVER_ERROR, "page-internal");
+    };
     render(&DiffPage {
         body_name: p.text(&body.name),
-        numbers: all.iter().rev().map(|e| e.number).collect(),
+        numbers: numbers.into_iter().rev().collect(),
         code,
         from,
         to,
@@ -173,13 +182,53 @@ fn fields(e: &Annex2Entry, lang: Lang) -> Vec<(String, String)> {
     out
 }
 
-fn compare(from: &Published, to: &Published, lang: Lang) -> (Vec<Brief>, Vec<Brief>, Vec<Changed>) {
-    let in_from = |n: &str| from.entries.iter().find(|e| e.registry_number == n);
-    let in_to = |n: &str| to.entries.iter().find(|e| e.registry_number == n);
-    let added = to.entries.iter().filter(|e| in_from(&e.registry_number).is_none()).map(|e| brief(e, lang)).collect();
-    let removed = from.entries.iter().filter(|e| in_to(&e.registry_number).is_none()).map(|e| brief(e, lang)).collect();
+/// Every edition's number, manifest hash and manifest, oldest first.
+async fn manifests(state: &AppState, code: &str) -> ServiceResult<Vec<(i64, String, Manifest)>> {
+    senim_store::editions::manifests(&state.store, code)
+        .await?
+        .into_iter()
+        .map(|(number, sha256, json)| Ok((number, sha256, lists::signed_manifest(&json)?.manifest)))
+        .collect()
+}
+
+/// An edition's entries: the current edition as held in memory, an older one read and parsed.
+enum Entries {
+    Held(std::sync::Arc<crate::published::IndexedEdition>),
+    Read(Vec<Annex2Entry>),
+}
+
+impl Entries {
+    fn entries(&self) -> &[Annex2Entry] {
+        match self {
+            Entries::Held(e) => &e.entries,
+            Entries::Read(v) => v,
+        }
+    }
+}
+
+async fn entries_of(state: &AppState, code: &str, number: i64, current: i64) -> ServiceResult<Entries> {
+    if number == current {
+        return Ok(Entries::Held(state.current.get(state, code, number).await?));
+    }
+    let stored = senim_store::editions::get(&state.store, code, number).await?.ok_or(ServiceError::NotFound)?;
+    tokio::task::spawn_blocking(move || lists::parse_entries(&stored).map(Entries::Read))
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?
+}
+
+fn by_number(entries: &[Annex2Entry]) -> std::collections::HashMap<&str, &Annex2Entry> {
+    entries.iter().map(|e| (e.registry_number.as_str(), e)).collect()
+}
+
+/// Entries added, removed and changed from `from` to `to`, by registry number (looked up by hash: two
+/// editions of 100,000 entries compare in a fraction of a second).
+fn compare(from: &[Annex2Entry], to: &[Annex2Entry], lang: Lang) -> (Vec<Brief>, Vec<Brief>, Vec<Changed>) {
+    let (before_map, after_map) = (by_number(from), by_number(to));
+    let in_from = |n: &str| before_map.get(n).copied();
+    let in_to = |n: &str| after_map.get(n).copied();
+    let added = to.iter().filter(|e| in_from(&e.registry_number).is_none()).map(|e| brief(e, lang)).collect();
+    let removed = from.iter().filter(|e| in_to(&e.registry_number).is_none()).map(|e| brief(e, lang)).collect();
     let changed = to
-        .entries
         .iter()
         .filter_map(|after| {
             let before = in_from(&after.registry_number)?;
@@ -209,7 +258,6 @@ mod tests {
     use super::*;
     use senim_domain::annex2::{AuditColumn, BodyRef};
     use senim_domain::lang::LangText;
-    use senim_publish::manifest::{Changes, EntriesRef, Manifest};
 
     fn entry(position: u32, name_ru: &str, area: &str) -> Annex2Entry {
         let t = |kk: &str| LangText::new().with(Lang::Kk, kk);
@@ -227,29 +275,10 @@ mod tests {
         }
     }
 
-    fn published(number: i64, entries: Vec<Annex2Entry>) -> Published {
-        Published {
-            number,
-            manifest_sha256: String::new(),
-            manifest: Manifest {
-                format: "senim-edition/1".into(),
-                body: entries[0].body.clone(),
-                edition: number as u32,
-                published_at: "2026-06-05T10:00:00+05:00".into(),
-                previous: None,
-                entries: EntriesRef { count: entries.len() as u64, merkle_root: String::new() },
-                changes: Changes::default(),
-                artifacts: vec![],
-                key_id: String::new(),
-            },
-            entries,
-        }
-    }
-
     #[test]
     fn a_changed_field_is_named_and_a_moved_entry_is_not_a_change() {
-        let a = published(1, vec![entry(1, "Система", "Денсаулық сақтау")]);
-        let b = published(2, vec![entry(2, "Система", "Медицина")]);
+        let a = vec![entry(1, "Система", "Денсаулық сақтау")];
+        let b = vec![entry(2, "Система", "Медицина")];
         let (added, removed, changed) = compare(&a, &b, Lang::Kk);
         assert!(added.is_empty() && removed.is_empty());
         assert_eq!(changed.len(), 1);
@@ -260,12 +289,19 @@ mod tests {
             ("Денсаулық сақтау", "Медицина")
         );
 
-        let moved = published(3, vec![entry(5, "Система", "Денсаулық сақтау")]);
+        let moved = vec![entry(5, "Система", "Денсаулық сақтау")];
         assert!(compare(&a, &moved, Lang::Kk).2.is_empty(), "a new position alone is no change");
 
-        let other = published(4, vec![entry(1, "Другая система", "Денсаулық сақтау")]);
+        let other = vec![entry(1, "Другая система", "Денсаулық сақтау")];
         let (_, _, changed) = compare(&a, &other, Lang::Kk);
         assert!(changed[0].fields.is_empty(), "changed only in Russian: listed, no Kazakh field differs");
         assert_eq!(compare(&a, &other, Lang::Ru).2[0].fields[0].after, "Другая система");
+
+        let mut second = entry(2, "Екінші", "Білім");
+        second.registry_number = "HEALTH-2026-0002".into();
+        let (added, removed, changed) = compare(&a, &[second.clone()], Lang::Kk);
+        assert_eq!(added.iter().map(|b| b.registry_number.as_str()).collect::<Vec<_>>(), ["HEALTH-2026-0002"]);
+        assert_eq!(removed.iter().map(|b| b.registry_number.as_str()).collect::<Vec<_>>(), ["HEALTH-2026-0001"]);
+        assert!(changed.is_empty());
     }
 }

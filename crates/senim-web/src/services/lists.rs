@@ -103,37 +103,6 @@ pub fn feed_entries(site: &str, lang: Lang, editions: &[EditionSummary]) -> Serv
         .collect()
 }
 
-/// A published edition with its manifest and entries.
-pub struct Published {
-    pub number: i64,
-    pub manifest_sha256: String,
-    pub manifest: senim_publish::manifest::Manifest,
-    pub entries: Vec<Annex2Entry>,
-}
-
-impl Published {
-    /// The Kazakhstan calendar date of publication (`YYYY-MM-DD`).
-    pub fn date(&self) -> &str {
-        self.manifest.published_at.get(..10).unwrap_or(&self.manifest.published_at)
-    }
-}
-
-/// Every edition of the body, oldest first.
-pub async fn published(state: &AppState, code: &str) -> ServiceResult<Vec<Published>> {
-    let mut all = editions::history(&state.store, code).await?;
-    all.reverse();
-    all.iter()
-        .map(|e| {
-            Ok(Published {
-                number: e.number,
-                manifest_sha256: e.manifest_sha256.clone(),
-                manifest: signed_manifest(&e.signed_manifest)?.manifest,
-                entries: parse_entries(e)?,
-            })
-        })
-        .collect()
-}
-
 /// What happened to an entry in one edition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EntryEvent {
