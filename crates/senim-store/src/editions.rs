@@ -115,18 +115,6 @@ pub async fn history(store: &Store, body_code: &str) -> Result<Vec<StoredEdition
     Ok(on_pool!(store, p => sqlx::query_as(sql).bind(body_code).fetch_all(p).await)?)
 }
 
-/// Every edition of a body without its entries, oldest first: number, manifest hash and signed
-/// manifest (what an entry's history and the editions page need of each edition; a large edition's
-/// entries are hundreds of megabytes).
-pub async fn manifests(store: &Store, body_code: &str) -> Result<Vec<(i64, String, String)>> {
-    Ok(on_pool!(store, p => sqlx::query_as(
-        "SELECT number, manifest_sha256, signed_manifest FROM editions WHERE body_code = $1 ORDER BY number",
-    )
-    .bind(body_code)
-    .fetch_all(p)
-    .await)?)
-}
-
 /// The newest edition of every body that has one.
 pub async fn all_latest(store: &Store) -> Result<Vec<StoredEdition>> {
     let sql = sqlx::AssertSqlSafe(format!(

@@ -450,12 +450,14 @@ pub async fn history(state: &AppState, body: &str, latest: i64) -> ServiceResult
     {
         return Ok(h.clone());
     }
-    let manifests: Vec<(i64, String)> = editions::manifests(&state.store, body)
+    // Without the entries: the summaries hold number and signed manifest.
+    let mut manifests: Vec<(i64, String)> = editions::summaries(&state.store, Some(body))
         .await?
         .into_iter()
-        .filter(|(n, _, _)| *n <= latest)
-        .map(|(n, _, json)| (n, json))
+        .filter(|e| e.number <= latest)
+        .map(|e| (e.number, e.signed_manifest))
         .collect();
+    manifests.sort_by_key(|(n, _)| *n);
     let built = tokio::task::spawn_blocking(move || lists::BodyHistory::build(&manifests))
         .await
         .map_err(|e| ServiceError::Internal(e.into()))??;

@@ -232,6 +232,20 @@ dual_tests! {
         let ru = h.page(&format!("/bodies/health/entries/{gone}?lang=ru")).await;
         assert!(ru.contains("Исключена из перечня в редакции № 2"));
         assert!(!h.page("/bodies/health").await.contains("Кететін жүйе"));
+        // Entry pages read an entry's history from the manifests' changes: each edition's entries must be
+        // exactly the previous edition's, plus those added, less those excluded.
+        let mut held: std::collections::BTreeSet<String> = Default::default();
+        for n in 1..=2 {
+            let file = h.app.get(&format!("/bodies/health/editions/{n}/files/{n}.json"), None).await.json();
+            let changes = &file["manifest"]["changes"];
+            for x in changes["excluded"].as_array().unwrap() {
+                held.remove(x["registry_number"].as_str().unwrap());
+            }
+            held.extend(changes["added"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()));
+            let entries: std::collections::BTreeSet<String> = file["entries"].as_array().unwrap().iter()
+                .map(|e| e["registry_number"].as_str().unwrap().to_owned()).collect();
+            assert_eq!(entries, held, "edition {n}");
+        }
         // An entry held by both editions: its proof is from the current one, and it was added once.
         let kept_now = h.page(&format!("/bodies/health/entries/{kept}?lang=en")).await;
         assert!(kept_now.contains(&format!("href=\"/api/v1/bodies/health/editions/2/proof/{kept}\"")), "{kept_now}");
@@ -397,6 +411,31 @@ dual_tests! {
         let errors = r.json()["errors"].clone();
         assert_eq!(errors.as_array().unwrap().len(), 2, "both bad values named at once");
         assert_eq!(errors[0]["message"], "Введите целое число от 1 до 500", "translated");
+
+        // A page that spans two bodies (in order of their codes: finance before health), and every
+        // hit on exactly one page when paging through all of them, asked once and again (from memory).
+        senim_web::services::seed::seed(&h.app.state, "finance", 30, &|_, _, _| {}).await.unwrap();
+        let r = h.app.get("/api/v1/search?q=&limit=10&offset=25", None).await;
+        assert_eq!(header(&r, "x-total-count"), "260");
+        let spans: Vec<(String, i64)> = r.json().as_array().unwrap().iter()
+            .map(|hit| (hit["body"].as_str().unwrap().to_owned(), hit["entry"]["position"].as_i64().unwrap()))
+            .collect();
+        let expected: Vec<(String, i64)> = (26..=30).map(|n| ("finance".to_owned(), n))
+            .chain((1..=5).map(|n| ("health".to_owned(), n))).collect();
+        assert_eq!(spans, expected);
+        for _ in 0..2 {
+            let mut seen = Vec::new();
+            for offset in (0..260).step_by(7) {
+                let r = h.app.get(&format!("/api/v1/search?q=&limit=7&offset={offset}"), None).await;
+                for hit in r.json().as_array().unwrap() {
+                    seen.push(hit["entry"]["registry_number"].as_str().unwrap().to_owned());
+                }
+            }
+            let mut unique = seen.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!((seen.len(), unique.len()), (260, 260));
+        }
     }
 
     async fn the_national_list_gathers_every_body_with_the_same_search(db: TestDb) {

@@ -129,8 +129,12 @@ pub async fn diff(
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
-    let numbers = match senim_store::editions::manifests(&state.store, &code).await {
-        Ok(m) => m.into_iter().map(|(n, _, _)| n).collect::<Vec<i64>>(),
+    let numbers = match senim_store::editions::summaries(&state.store, Some(&code)).await {
+        Ok(all) => {
+            let mut numbers: Vec<i64> = all.into_iter().map(|e| e.number).collect();
+            numbers.sort_unstable();
+            numbers
+        }
         Err(e) => return service_error(&p, e.into()),
     };
     let Some(&last) = numbers.last() else {
@@ -182,12 +186,12 @@ fn fields(e: &Annex2Entry, lang: Lang) -> Vec<(String, String)> {
     out
 }
 
-/// Every edition's number, manifest hash and manifest, oldest first.
+/// Every edition's number, manifest hash and manifest, oldest first (without the entries).
 async fn manifests(state: &AppState, code: &str) -> ServiceResult<Vec<(i64, String, Manifest)>> {
-    senim_store::editions::manifests(&state.store, code)
-        .await?
-        .into_iter()
-        .map(|(number, sha256, json)| Ok((number, sha256, lists::signed_manifest(&json)?.manifest)))
+    let mut all = senim_store::editions::summaries(&state.store, Some(code)).await?;
+    all.sort_by_key(|e| e.number);
+    all.into_iter()
+        .map(|e| Ok((e.number, e.manifest_sha256, lists::signed_manifest(&e.signed_manifest)?.manifest)))
         .collect()
 }
 

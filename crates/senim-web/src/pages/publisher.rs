@@ -14,7 +14,7 @@ use senim_domain::application::FieldError;
 use senim_domain::lang::{Lang, LangText};
 use senim_domain::role::Role;
 use senim_publish::render::column_titles;
-use senim_store::editions::{self, StoredEdition};
+use senim_store::editions::{self, EditionSummary};
 use senim_store::entries::{self, ListEntry, Pending};
 use senim_store::schedules::Run;
 use senim_store::users::User;
@@ -73,7 +73,7 @@ pub struct PublishPage {
     pub preview: Preview,
     pub titles: Vec<String>,
     pub rows: Vec<Vec<String>>,
-    pub editions: Vec<StoredEdition>,
+    pub editions: Vec<EditionSummary>,
     /// Published entries that may be amended or excluded.
     pub listed: Vec<ListEntry>,
     pub m: Messages,
@@ -145,7 +145,7 @@ async fn publish_view(
         Ok(x) => x,
         Err(e) => return service_error(&p, e),
     };
-    let editions = editions::history(&state.store, &body).await.unwrap_or_default();
+    let editions = editions::summaries(&state.store, Some(&body)).await.unwrap_or_default();
     let listed = entries::of_body(&state.store, &body)
         .await
         .unwrap_or_default()

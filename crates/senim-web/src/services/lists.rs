@@ -170,16 +170,17 @@ impl BodyHistory {
                     h.excluded = true;
                 }
             }
+            // Added: new to the List, or back after an exclusion.
             for added in &changes.added {
                 let h = entries.entry(added.clone()).or_insert(EntryHistory {
                     events: Vec::new(),
                     last: *number,
                     added_in: *number,
                     held: false,
-                    excluded: true,
+                    excluded: false,
                 });
                 h.added_in = *number;
-                if !h.held && h.excluded {
+                if !h.held {
                     h.events.push(EntryEvent::Added { edition: *number, date: date.clone() });
                     h.excluded = false;
                 }
@@ -216,7 +217,7 @@ pub async fn entry_record(state: &AppState, code: &str, registry_number: &str) -
     let number = h.last;
     let wanted = registry_number.to_owned();
     let proof = if number == current.number {
-        tokio::task::spawn_blocking(move || current.proof(&wanted)).await
+        tokio::task::spawn_blocking(move || current.proof(&wanted)).await.map_err(|e| ServiceError::Internal(e.into()))
     } else {
         // An entry excluded since: its last text is in an older edition, read for this page alone.
         let stored = editions::get(&state.store, code, number).await?.ok_or(ServiceError::NotFound)?;
@@ -224,15 +225,87 @@ pub async fn entry_record(state: &AppState, code: &str, registry_number: &str) -
             parse_entries(&stored).map(|entries| senim_publish::edition::proof(&entries, &wanted))
         })
         .await
-        .map(|parsed| parsed.ok().flatten())
+        .map_err(|e| ServiceError::Internal(e.into()))
+        .and_then(|parsed| parsed)
     };
-    let proof = proof.map_err(|e| ServiceError::Internal(e.into()))?.ok_or(ServiceError::NotFound)?;
+    let proof = proof?.ok_or(ServiceError::NotFound)?;
     Ok(EntryRecord {
         entry: proof.entry.clone(),
         events: h.events.clone(),
         proof_edition: number,
         proof,
-        merkle_root: history.roots.get(&number).cloned().unwrap_or_default(),
+        merkle_root: history.roots.get(&number).cloned().ok_or(ServiceError::NotFound)?,
         excluded: h.excluded,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use senim_domain::annex2::BodyRef;
+    use senim_domain::lang::LangText;
+    use senim_publish::manifest::{Changes, EntriesRef, Exclusion, Manifest, Signature};
+
+    /// A signed manifest as stored, with only what the history reads filled in.
+    fn manifest(number: u32, day: &str, added: &[&str], amended: &[&str], excluded: &[&str]) -> (i64, String) {
+        let manifest = Manifest {
+            format: "senim-edition/1".into(),
+            body: BodyRef { code: "health".into(), name: LangText::new().with(Lang::Kk, "Денсаулық") },
+            edition: number,
+            published_at: format!("2026-06-{day}T10:00:00+05:00"),
+            previous: None,
+            entries: EntriesRef { count: 0, merkle_root: format!("root-{number}") },
+            changes: Changes {
+                added: added.iter().map(|s| (*s).to_owned()).collect(),
+                amended: amended.iter().map(|s| (*s).to_owned()).collect(),
+                excluded: excluded
+                    .iter()
+                    .map(|s| Exclusion {
+                        registry_number: (*s).to_owned(),
+                        reason: LangText::new().with(Lang::Kk, "себеп"),
+                    })
+                    .collect(),
+            },
+            artifacts: vec![],
+            key_id: String::new(),
+        };
+        let signature = Signature { alg: "Ed25519".into(), key_id: String::new(), value: String::new() };
+        (i64::from(number), serde_json::to_string(&SignedManifest { manifest, signature }).unwrap())
+    }
+
+    /// Five editions: A and B added; A amended; B excluded; B back; nothing about A. A is held throughout,
+    /// B's last text before its return was in edition 2, and C, never published, has no history.
+    #[test]
+    fn the_history_follows_additions_amendments_exclusions_and_returns() {
+        let history = BodyHistory::build(&[
+            manifest(1, "01", &["A", "B"], &[], &[]),
+            manifest(2, "02", &[], &["A"], &[]),
+            manifest(3, "03", &[], &[], &["B"]),
+            manifest(4, "04", &["B"], &[], &[]),
+            manifest(5, "05", &["D"], &[], &[]),
+        ])
+        .unwrap();
+        assert_eq!(history.latest, 5);
+        let a = &history.entries["A"];
+        assert_eq!(
+            a.events,
+            [
+                EntryEvent::Added { edition: 1, date: "2026-06-01".into() },
+                EntryEvent::Amended { edition: 2, date: "2026-06-02".into() },
+            ]
+        );
+        assert_eq!((a.last, a.excluded), (5, false));
+        let b = &history.entries["B"];
+        assert!(matches!(b.events[1], EntryEvent::Excluded { edition: 3, .. }));
+        assert_eq!(b.events[2], EntryEvent::Added { edition: 4, date: "2026-06-04".into() });
+        assert_eq!((b.last, b.excluded, b.events.len()), (5, false, 3));
+        assert!(!history.entries.contains_key("C"));
+        assert_eq!(history.roots[&4], "root-4");
+
+        // Excluded for good: the last edition holding it is the one before the exclusion.
+        let gone =
+            BodyHistory::build(&[manifest(1, "01", &["B"], &[], &[]), manifest(2, "02", &["E"], &[], &["B"])]).unwrap();
+        assert_eq!((gone.entries["B"].last, gone.entries["B"].excluded), (1, true));
+        assert_eq!(gone.entries["E"].last, 2);
+    }
 }
