@@ -289,7 +289,7 @@ impl ApplicationForm {
     }
 
     fn text_lengths(&self) -> Vec<(&'static str, usize)> {
-        let max = |t: &LangText| t.0.values().map(|v| v.chars().count()).max().unwrap_or(0);
+        let max = |t: &LangText| t.iter().map(|(_, v)| v.chars().count()).max().unwrap_or(0);
         let len = |s: &str| s.chars().count();
         let a = &self.applicant;
         let s = &self.system;

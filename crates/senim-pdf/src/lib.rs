@@ -36,7 +36,7 @@ mod table;
 mod text;
 
 pub use document::Document;
-pub use table::{Column, TableSpec, table};
+pub use table::{Column, TableSpec, table, table_of};
 
 /// The document language, written to the catalog and the structure root so screen readers pick
 /// the right voice.

@@ -12,6 +12,7 @@ use jiff::tz::{Offset, TimeZone};
 use sha2::{Digest, Sha256};
 
 use senim_domain::annex2::{Annex2Entry, BodyRef};
+use senim_domain::lang::Lang;
 
 use crate::jcs;
 use crate::keys::{ALG, EditionKey};
@@ -49,17 +50,6 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
-impl Artifact {
-    fn reference(&self) -> ArtifactRef {
-        ArtifactRef {
-            name: self.name.clone(),
-            media_type: self.media_type.clone(),
-            bytes: self.bytes.len() as u64,
-            sha256: hex::encode(Sha256::digest(&self.bytes)),
-        }
-    }
-}
-
 /// A built edition, ready to be stored.
 #[derive(Debug, Clone)]
 pub struct Edition {
@@ -83,13 +73,69 @@ pub fn build(input: EditionInput) -> Edition {
     build_with_progress(input, &|_, _, _| {})
 }
 
+/// [`build`], telling `progress(done, total, name)` as each artifact is rendered (see
+/// [`build_into`]), and keeping every file in memory.
+pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize, &str) + Sync)) -> Edition {
+    let n = input.number;
+    let kept = std::sync::Mutex::new(Vec::new());
+    let keep = |reference: ArtifactRef, bytes: Vec<u8>| {
+        let artifact = Artifact { name: reference.name, media_type: reference.media_type, bytes };
+        kept.lock().expect("kept").push(artifact);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let Ok(built) = build_into(input, progress, &keep);
+    let mut by_name: std::collections::HashMap<String, Artifact> =
+        kept.into_inner().expect("kept").into_iter().map(|a| (a.name.clone(), a)).collect();
+    let edition_json = by_name.remove(&format!("{n}.json")).expect("the edition JSON is kept last");
+    let artifacts = built
+        .signed
+        .manifest
+        .artifacts
+        .iter()
+        .map(|r| by_name.remove(&r.name).expect("every listed file is kept"))
+        .collect();
+    Edition {
+        signed: built.signed,
+        entries: built.entries,
+        artifacts,
+        edition_json,
+        leaves: built.leaves,
+        render_times: built.render_times,
+    }
+}
+
+/// An edition built by [`build_into`]: signed, its files already handed over.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub signed: SignedManifest,
+    /// The entries as published, positions 1..n.
+    pub entries: Vec<Annex2Entry>,
+    /// `{n}.json`, as handed over last.
+    pub edition_json: ArtifactRef,
+    /// The Merkle leaf hash of each entry, in position order.
+    pub leaves: Vec<Hash>,
+    /// How long each file took to render and hand over, in the order they finished.
+    pub render_times: Vec<(String, std::time::Duration)>,
+}
+
 /// One artifact to render: its name, media type and the renderer.
 type Job<'a> = (String, String, Box<dyn FnOnce() -> Vec<u8> + Send + 'a>);
 
-/// [`build`], telling `progress(done, total, name)` as each artifact is rendered. The artifacts are
-/// rendered on as many threads as the machine has cores (the largest, the PDFs, first); the result
-/// does not depend on the order they finish in.
-pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize, &str) + Sync)) -> Edition {
+/// Builds, renders and signs an edition, handing each file to `keep` with its reference (name,
+/// media type, size, SHA-256) as soon as it is rendered, so that the caller can store it and let it
+/// go: a List of 100,000 entries has over a gigabyte of files, which need never be in memory
+/// together. The per-language files are rendered on as many threads as the machine has cores and
+/// `keep` is called on those threads; `{n}.json`, which contains the
+/// signed manifest, is handed over last. `progress(done, total, name)` is told after each file is
+/// kept. The bytes do not depend on the order files finish in.
+///
+/// When `keep` fails, no further file is rendered and its first error is returned; files kept
+/// before are the caller's to discard.
+pub fn build_into<E: Send>(
+    input: EditionInput,
+    progress: &(dyn Fn(usize, usize, &str) + Sync),
+    keep: &(dyn Fn(ArtifactRef, Vec<u8>) -> Result<(), E> + Sync),
+) -> Result<Built, E> {
     let n = input.number;
     let mut entries = input.entries;
     for (i, entry) in entries.iter_mut().enumerate() {
@@ -100,17 +146,21 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
     let published_on = kazakhstan_date(input.published_at);
 
     let langs = render::languages_of(&entries);
-    let render_times: Vec<(String, std::time::Duration)>;
+    let mut render_times: Vec<(String, std::time::Duration)>;
     let artifacts = {
         let (e, body, at) = (&entries, &input.body, &published_at);
-        let mut jobs: Vec<Job> = Vec::new();
-        for &lang in &langs {
-            jobs.push((
+        let pdf = |lang: Lang| -> Job {
+            (
                 format!("{n}.{lang}.pdf"),
                 render::PDF_MEDIA_TYPE.to_owned(),
                 Box::new(move || render::pdf(e, body, n, published_on, lang)),
-            ));
-        }
+            )
+        };
+        // The PDFs take longest and most memory, most of all at their end, when krilla writes the
+        // whole file (some 800 MB each at 100,000 entries): they are rendered one at a time (krilla
+        // compresses each page on its own threads meanwhile), the first at once, the smaller files
+        // beside it.
+        let mut jobs: Vec<Job> = langs.first().map(|&lang| pdf(lang)).into_iter().collect();
         for &lang in &langs {
             let when = input.published_at;
             jobs.push((
@@ -125,34 +175,52 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
             ));
             jobs.push((format!("{n}.{lang}.csv"), "text/csv".to_owned(), Box::new(move || render::csv(e, lang))));
         }
-        let total = jobs.len();
-        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(total.max(1));
-        let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>().into_iter());
+        jobs.extend(langs.iter().skip(1).map(|&lang| pdf(lang)));
+        let total = jobs.len() + 1;
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(jobs.len().max(1));
+        let queue = std::sync::Mutex::new(jobs.into_iter());
         let done = std::sync::Mutex::new(Vec::with_capacity(total));
+        let failed: std::sync::Mutex<Option<E>> = std::sync::Mutex::new(None);
+        let one_pdf_at_a_time = std::sync::Mutex::new(());
         progress(0, total, "");
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 scope.spawn(|| {
                     loop {
+                        if failed.lock().expect("failed").is_some() {
+                            break;
+                        }
                         let next = queue.lock().expect("queue").next();
-                        let Some((i, (name, media_type, render))) = next else { break };
+                        let Some((name, media_type, render)) = next else { break };
                         let started = std::time::Instant::now();
-                        let bytes = render();
+                        let bytes = if media_type == render::PDF_MEDIA_TYPE {
+                            let _turn = one_pdf_at_a_time.lock().expect("one PDF at a time");
+                            render()
+                        } else {
+                            render()
+                        };
+                        let reference = reference(name, media_type, &bytes);
+                        if let Err(e) = keep(reference.clone(), bytes) {
+                            failed.lock().expect("failed").get_or_insert(e);
+                            break;
+                        }
                         let took = started.elapsed();
                         let mut done = done.lock().expect("done");
-                        progress(done.len() + 1, total, &name);
-                        done.push((i, Artifact { name, media_type, bytes }, took));
+                        progress(done.len() + 1, total, &reference.name);
+                        done.push((reference, took));
                     }
                 });
             }
         });
-        let mut rendered = done.into_inner().expect("done");
-        render_times = rendered.iter().map(|(_, a, took)| (a.name.clone(), *took)).collect();
-        rendered.sort_by_key(|(i, _, _)| *i);
-        // The manifest lists each language's files together, as before: html, csv, xlsx, pdf.
+        if let Some(e) = failed.into_inner().expect("failed") {
+            return Err(e);
+        }
+        let rendered = done.into_inner().expect("done");
+        render_times = rendered.iter().map(|(a, took)| (a.name.clone(), *took)).collect();
+        // The manifest lists each language's files together: html, csv, xlsx, pdf.
+        let mut by_name: std::collections::HashMap<String, ArtifactRef> =
+            rendered.into_iter().map(|(a, _)| (a.name.clone(), a)).collect();
         let mut artifacts = Vec::with_capacity(total);
-        let mut by_name: std::collections::HashMap<String, Artifact> =
-            rendered.into_iter().map(|(_, a, _)| (a.name.clone(), a)).collect();
         for lang in &langs {
             for ext in ["html", "csv", "xlsx", "pdf"] {
                 if let Some(a) = by_name.remove(&format!("{n}.{lang}.{ext}")) {
@@ -162,6 +230,7 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
         }
         artifacts
     };
+    let total = artifacts.len() + 1;
 
     let manifest = Manifest {
         format: FORMAT.to_owned(),
@@ -171,21 +240,24 @@ pub fn build_with_progress(input: EditionInput, progress: &(dyn Fn(usize, usize,
         previous: input.previous,
         entries: EntriesRef { count: entries.len() as u64, merkle_root: hex::encode(merkle::root(&leaves)) },
         changes: input.changes,
-        artifacts: artifacts.iter().map(Artifact::reference).collect(),
+        artifacts,
         key_id: input.key.key_id(),
     };
     let signed = sign(manifest, input.key);
     let json_started = std::time::Instant::now();
-    let edition_json = Artifact {
-        name: format!("{n}.json"),
-        media_type: "application/json".to_owned(),
-        // Canonical form, so that every byte of the file is significant: there is no whitespace or
-        // key order that could be altered without changing what the signature and root cover.
-        bytes: edition_json(&signed, &entries),
-    };
-    let mut render_times = render_times;
-    render_times.push((edition_json.name.clone(), json_started.elapsed()));
-    Edition { signed, entries, artifacts, edition_json, leaves, render_times }
+    // Canonical form, so that every byte of the file is significant: there is no whitespace or key
+    // order that could be altered without changing what the signature and root cover.
+    let bytes = edition_json(&signed, &entries);
+    let json = reference(format!("{n}.json"), "application/json".to_owned(), &bytes);
+    keep(json.clone(), bytes)?;
+    render_times.push((json.name.clone(), json_started.elapsed()));
+    progress(total, total, &json.name);
+    Ok(Built { signed, entries, edition_json: json, leaves, render_times })
+}
+
+/// A file's reference as the manifest lists it.
+fn reference(name: String, media_type: String, bytes: &[u8]) -> ArtifactRef {
+    ArtifactRef { name, media_type, bytes: bytes.len() as u64, sha256: hex::encode(Sha256::digest(bytes)) }
 }
 
 /// `JCS(EditionJson { manifest, signature, entries })`, written a member at a time: the members in

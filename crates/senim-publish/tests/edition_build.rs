@@ -11,6 +11,7 @@ use senim_publish::render;
 use senim_publish::verify::{
     match_artifact, verify_edition_json, verify_proof, verify_proof_json, verify_signed_manifest,
 };
+use sha2::{Digest, Sha256};
 
 #[test]
 fn a_built_edition_verifies() {
@@ -238,16 +239,78 @@ fn progress_counts_every_artifact_once_and_the_result_is_the_same_as_without() {
         &|done, total, name| calls.lock().unwrap().push((done, total, name.to_owned())),
     );
     let calls = calls.into_inner().unwrap();
-    let total = edition.artifacts.len();
+    // Every listed file, then the edition JSON.
+    let total = edition.artifacts.len() + 1;
     assert_eq!(calls.first(), Some(&(0, total, String::new())), "progress starts at zero");
     let done: Vec<usize> = calls.iter().skip(1).map(|c| c.0).collect();
     assert_eq!(done, (1..=total).collect::<Vec<_>>(), "one step per artifact, in order");
+    assert_eq!(calls.last().map(|c| c.2.as_str()), Some("1.json"), "the edition JSON comes last");
     let mut names: Vec<&str> = calls.iter().skip(1).map(|c| c.2.as_str()).collect();
     names.sort_unstable();
-    let mut expected: Vec<&str> = edition.artifacts.iter().map(|a| a.name.as_str()).collect();
+    let mut expected: Vec<&str> =
+        edition.artifacts.iter().chain([&edition.edition_json]).map(|a| a.name.as_str()).collect();
     expected.sort_unstable();
     assert_eq!(names, expected);
     // Rendered on several threads, the edition is byte for byte the one `build` makes.
     assert_eq!(edition.artifacts, sample().artifacts);
     assert_eq!(edition.edition_json, sample().edition_json);
+}
+
+fn input(key: &senim_publish::keys::EditionKey) -> EditionInput<'_> {
+    EditionInput {
+        body: body(),
+        number: 1,
+        published_at: published_at(),
+        previous: None,
+        changes: Changes { added: entries().iter().map(|e| e.registry_number.clone()).collect(), ..Changes::default() },
+        entries: entries(),
+        key,
+    }
+}
+
+/// Issue 7: a large edition's files are handed over one by one as they are rendered (to be stored
+/// and let go), each with the reference the manifest lists for it, and the edition JSON last.
+#[test]
+fn build_into_hands_over_each_file_once_with_the_reference_the_manifest_lists() {
+    let key = key();
+    let kept = std::sync::Mutex::new(Vec::new());
+    let built = senim_publish::edition::build_into(input(&key), &|_, _, _| {}, &|reference, bytes: Vec<u8>| {
+        assert_eq!(reference.bytes, bytes.len() as u64);
+        assert_eq!(reference.sha256, hex::encode(Sha256::digest(&bytes)));
+        kept.lock().unwrap().push((reference, bytes));
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let kept = kept.into_inner().unwrap();
+    let whole = sample();
+    assert_eq!(built.signed, whole.signed, "the same signed manifest as building in memory");
+    let (json, files) = kept.split_last().unwrap();
+    assert_eq!(json.0, built.edition_json);
+    assert_eq!(json.1, whole.edition_json.bytes);
+    let mut listed = built.signed.manifest.artifacts.clone();
+    let mut handed: Vec<_> = files.iter().map(|(r, _)| r.clone()).collect();
+    listed.sort_by(|a, b| a.name.cmp(&b.name));
+    handed.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(handed, listed, "each listed file handed over exactly once");
+    for (reference, bytes) in files {
+        let same = whole.artifacts.iter().find(|a| a.name == reference.name).unwrap();
+        assert_eq!(&same.bytes, bytes, "{}", reference.name);
+    }
+}
+
+/// When the caller cannot keep a file (its store fails), the build stops and says why.
+#[test]
+fn build_into_stops_at_the_first_file_that_cannot_be_kept() {
+    let key = key();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let outcome = senim_publish::edition::build_into(input(&key), &|_, _, _| {}, &|reference, _| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err(format!("disk full at {}", reference.name))
+    });
+    let error = outcome.unwrap_err();
+    assert!(error.starts_with("disk full at 1."), "{error}");
+    // Each rendering thread hands over at most one file: after a failure none takes another.
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let tried = calls.into_inner();
+    assert!(tried >= 1 && tried <= threads, "{tried} files tried on {threads} threads");
 }

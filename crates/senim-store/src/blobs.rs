@@ -1,6 +1,6 @@
 //! Content-addressed blobs: uploaded documents and rendered artifacts, keyed by SHA-256.
 
-use crate::{Result, Store, Tx, on_pool, on_tx};
+use crate::{Result, Store, StoreError, Tx, on_pool, on_tx};
 use sha2::{Digest, Sha256};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -21,15 +21,105 @@ pub async fn put(tx: &mut Tx<'_>, bytes: &[u8]) -> Result<String> {
     Ok(sha)
 }
 
-pub async fn get(store: &Store, sha256: &str) -> Result<Option<Vec<u8>>> {
-    let content: Option<Vec<u8>> = on_pool!(store, p => sqlx::query_scalar("SELECT content FROM blobs WHERE sha256 = $1")
+/// Content larger than this is stored in parts of this size (migration 0009), so that storing or
+/// reading a file of hundreds of megabytes never has the database hold a second and third copy of
+/// it.
+pub const PART: usize = 4 << 20;
+
+/// Stores `bytes`, whose SHA-256 the caller has computed as `sha256`, in a transaction of its own:
+/// a publication stores each rendered file as soon as it is made, before the transaction that
+/// refers to them, so that a List's files need not all be in memory at once. More than [`PART`]
+/// bytes go in parts. A blob nothing refers to is removed by [`discard`].
+pub async fn put_alone(store: &Store, sha256: &str, bytes: Vec<u8>) -> Result<()> {
+    debug_assert_eq!(sha256_hex(&bytes), sha256);
+    let size = bytes.len() as i64;
+    if bytes.len() <= PART {
+        on_pool!(store, p => sqlx::query(
+            "INSERT INTO blobs (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
+        )
         .bind(sha256)
-        .fetch_optional(p)
-        .await)?;
-    match content {
-        Some(c) if sha256_hex(&c) != sha256 => {
-            Err(crate::StoreError::corrupt(format!("blob {sha256} does not match its hash")))
-        }
-        other => Ok(other),
+        .bind(size)
+        .bind(bytes)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        return Ok(());
     }
+    let parts = bytes.len().div_ceil(PART) as i64;
+    let mut tx = store.begin().await?;
+    let added = on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO blobs (sha256, size, content, parts) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(size)
+    .bind(Vec::<u8>::new())
+    .bind(parts)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if added == 0 {
+        // Stored already, whole or in parts.
+        return Ok(());
+    }
+    for (part, content) in (0_i64..).zip(bytes.chunks(PART)) {
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO blob_parts (sha256, part, content) VALUES ($1, $2, $3)")
+            .bind(sha256)
+            .bind(part)
+            .bind(content)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes those of `sha256s` that nothing refers to (the files of a publication that was not
+/// stored after all), with their parts; returns how many went. A blob something refers to, or
+/// comes to refer to while this runs, stays: the foreign keys forbid removing it.
+pub async fn discard(store: &Store, sha256s: &[String]) -> Result<u64> {
+    let mut removed = 0;
+    for sha in sha256s {
+        removed += on_pool!(store, p => sqlx::query(
+            "DELETE FROM blobs WHERE sha256 = $1 \
+             AND NOT EXISTS (SELECT 1 FROM edition_artifacts WHERE sha256 = $1) \
+             AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = $1) \
+             AND NOT EXISTS (SELECT 1 FROM pdf_texts WHERE sha256 = $1)",
+        )
+        .bind(sha)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(removed)
+}
+
+/// A blob's bytes, checked against its hash; `None` when there is no such blob.
+pub async fn get(store: &Store, sha256: &str) -> Result<Option<Vec<u8>>> {
+    let row: Option<(Vec<u8>, i64, i64)> = on_pool!(store, p => sqlx::query_as("SELECT content, size, parts FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(p)
+            .await)?;
+    let Some((mut content, size, parts)) = row else {
+        return Ok(None);
+    };
+    if parts > 0 {
+        // One part at a time, so that only one is ever held twice.
+        content = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        for part in 0..parts {
+            let bytes: Option<Vec<u8>> = on_pool!(store, p => sqlx::query_scalar(
+                "SELECT content FROM blob_parts WHERE sha256 = $1 AND part = $2",
+            )
+            .bind(sha256)
+            .bind(part)
+            .fetch_optional(p)
+            .await)?;
+            let bytes = bytes.ok_or_else(|| StoreError::corrupt(format!("blob {sha256} lacks part {part}")))?;
+            content.extend_from_slice(&bytes);
+        }
+    }
+    if sha256_hex(&content) != sha256 {
+        return Err(StoreError::corrupt(format!("blob {sha256} does not match its hash")));
+    }
+    Ok(Some(content))
 }

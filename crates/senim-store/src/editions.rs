@@ -57,6 +57,26 @@ pub async fn insert_artifact(
     Ok(())
 }
 
+/// Lists a file of an edition whose bytes are already stored ([`crate::blobs::put_alone`]).
+pub async fn insert_stored_artifact(
+    tx: &mut Tx<'_>,
+    body_code: &str,
+    edition: i64,
+    name: &str,
+    media_type: &str,
+    size: u64,
+    sha256: &str,
+) -> Result<()> {
+    let size = i64::try_from(size).map_err(|_| crate::StoreError::corrupt(format!("{name}: {size} bytes")))?;
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO edition_artifacts (body_code, edition, name, media_type, size, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(body_code).bind(edition).bind(name).bind(media_type).bind(size).bind(sha256)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 const SELECT: &str =
     "SELECT body_code, number, published_at, manifest_sha256, signed_manifest, entries, published_by FROM editions ";
 

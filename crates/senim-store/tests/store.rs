@@ -67,6 +67,50 @@ dual_tests! {
         assert_eq!(blobs::get(&db.store, &"0".repeat(64)).await.unwrap(), None);
     }
 
+    // Issue 7: a rendered file of hundreds of megabytes is stored in parts and read back whole;
+    // storing it again changes nothing; removing an unreferenced one takes its parts with it.
+    async fn large_blobs_are_stored_in_parts_and_read_back_whole(db: TestDb) {
+        let large: Vec<u8> = (0..2 * blobs::PART + 12_345).map(|i| (i * 7 % 251) as u8).collect();
+        let sha = blobs::sha256_hex(&large);
+        blobs::put_alone(&db.store, &sha, large.clone()).await.unwrap();
+        blobs::put_alone(&db.store, &sha, large.clone()).await.unwrap();
+        let counts = |sha: String| {
+            let store = db.store.clone();
+            async move {
+                let parts: i64 = on_pool!(store, p => sqlx::query_scalar("SELECT COUNT(*) FROM blob_parts WHERE sha256 = $1").bind(&sha).fetch_one(p).await).unwrap();
+                let rows: i64 = on_pool!(store, p => sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(p).await).unwrap();
+                (rows, parts)
+            }
+        };
+        assert_eq!(counts(sha.clone()).await, (1, 3), "one blob in three parts, stored once");
+        assert_eq!(blobs::get(&db.store, &sha).await.unwrap().as_deref(), Some(&large[..]));
+
+        // A small one stays whole.
+        let small = b"%PDF-1.7 small".to_vec();
+        let small_sha = blobs::sha256_hex(&small);
+        blobs::put_alone(&db.store, &small_sha, small.clone()).await.unwrap();
+        assert_eq!(counts(small_sha.clone()).await, (1, 0));
+        assert_eq!(blobs::get(&db.store, &small_sha).await.unwrap(), Some(small));
+
+        // A missing part is corruption, not a short file.
+        on_pool!(db.store, p => sqlx::query("DELETE FROM blob_parts WHERE sha256 = $1 AND part = 1").bind(&sha).execute(p).await.map(|r| r.rows_affected())).unwrap();
+        assert!(matches!(blobs::get(&db.store, &sha).await, Err(StoreError::Corrupt(_))));
+
+        assert_eq!(blobs::discard(&db.store, &[sha.clone(), small_sha.clone()]).await.unwrap(), 2);
+        assert_eq!(counts(sha.clone()).await, (0, 0), "the parts go with their blob");
+        assert_eq!(blobs::get(&db.store, &small_sha).await.unwrap(), None);
+    }
+
+    async fn a_blob_something_refers_to_is_not_discarded(db: TestDb) {
+        let mut tx = db.store.begin().await.unwrap();
+        let sha = blobs::put(&mut tx, b"%PDF-1.4 attached").await.unwrap();
+        tx.commit().await.unwrap();
+        // Referred to by a cached text layer (the simplest of the tables that refer to blobs).
+        on_pool!(db.store, p => sqlx::query("INSERT INTO pdf_texts (sha256, status, pages, extracted_at) VALUES ($1, 'text', '[]', '2026-11-25')").bind(&sha).execute(p).await.map(|r| r.rows_affected())).unwrap();
+        assert_eq!(blobs::discard(&db.store, std::slice::from_ref(&sha)).await.unwrap(), 0);
+        assert!(blobs::get(&db.store, &sha).await.unwrap().is_some());
+    }
+
     async fn audit_log_is_a_hash_chain_that_detects_a_changed_record(db: TestDb) {
         for i in 0..5 {
             audit::append_now(&db.store, "tester", "thing.happen", &format!("obj-{i}"), &json!({"i": i})).await.unwrap();

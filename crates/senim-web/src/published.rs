@@ -239,8 +239,7 @@ fn texts(e: &Annex2Entry, scope: Scope) -> impl Iterator<Item = &str> {
     [&e.system_name, &e.owner]
         .into_iter()
         .chain(extra)
-        .flat_map(|t| t.0.values())
-        .map(String::as_str)
+        .flat_map(|t| t.iter().map(|(_, text)| text))
         .chain(std::iter::once(e.registry_number.as_str()))
         .chain(e.owner_bin.as_deref())
 }

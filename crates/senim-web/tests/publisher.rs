@@ -532,6 +532,16 @@ dual_tests! {
         .await;
         assert!(matches!(r, Err(senim_web::services::ServiceError::State("publication.changed"))), "{r:?}");
         assert_eq!(h.editions().await, 1, "nothing stored");
+        // Its files were stored as they were rendered; nothing refers to them now, so they are gone.
+        let orphans: i64 = senim_store::on_pool!(h.app.state.store, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM edition_artifacts a WHERE a.sha256 = b.sha256) \
+             AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256) \
+             AND NOT EXISTS (SELECT 1 FROM pdf_texts t WHERE t.sha256 = b.sha256)",
+        )
+        .fetch_one(p)
+        .await)
+        .unwrap();
+        assert_eq!(orphans, 0, "the files of the edition not stored are removed");
         // The next run carries both changes.
         let m = h.publish().await;
         assert_eq!(m["manifest"]["changes"]["added"].as_array().unwrap().len(), 1);

@@ -172,7 +172,7 @@ impl YearCalendar {
         days.sort_by_key(|day| day.date);
         for day in days {
             let names: Vec<String> =
-                day.name.0.iter().map(|(lang, text)| format!("{} = {}", lang.code(), toml_string(text))).collect();
+                day.name.iter().map(|(lang, text)| format!("{} = {}", lang.code(), toml_string(text))).collect();
             let _ = write!(
                 out,
                 "\n[[days]]\ndate = {}\nkind = {}\nname = {{ {} }}\n",

@@ -58,6 +58,7 @@ pub fn pdf(entries: &[Annex2Entry], body: &BodyRef, number: u32, published_on: D
         subtitle: format!("senim-edition/1 · {} · {number}", body.code),
         columns: super::header(lang).iter().zip(WIDTHS).map(|(t, w)| Column::new(*t, w)).collect(),
     };
-    let rows: Vec<Vec<String>> = entries.iter().map(|e| super::row(e, lang)).collect();
-    senim_pdf::table(&spec, &rows).expect("the Annex 2 table renders as PDF/UA-1")
+    // Each row's cells are made when the table needs them, not all held at once.
+    senim_pdf::table_of(&spec, entries.len(), |i| super::row(&entries[i], lang))
+        .expect("the Annex 2 table renders as PDF/UA-1")
 }

@@ -7,7 +7,7 @@ use senim_domain::role::Role;
 use senim_domain::status::{Action, Status};
 use senim_publish::edition::{self, EditionInput};
 use senim_publish::keys::{EditionKey, PublicKeyInfo};
-use senim_publish::manifest::{Changes, Exclusion, PreviousRef, SignedManifest};
+use senim_publish::manifest::{ArtifactRef, Changes, Exclusion, PreviousRef, SignedManifest};
 use senim_store::editions::{self, StoredEdition};
 use senim_store::entries::{self, ListEntry, Pending};
 use senim_store::keys::{self, StoredKey};
@@ -194,6 +194,11 @@ pub async fn publish_tracked(
     let edition_number =
         u32::try_from(number).map_err(|_| ServiceError::Internal(anyhow::anyhow!("edition number")))?;
     let prepared_at = std::time::Instant::now();
+    // Each file is stored as soon as it is rendered and then let go (a List of 100,000 entries has
+    // over a gigabyte of them); the transaction below only lists them. Should the edition not be
+    // stored after all, the files nothing refers to are removed again.
+    let kept: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let (store, runtime, stored_files) = (state.store.clone(), tokio::runtime::Handle::current(), kept.clone());
     let built = tokio::task::spawn_blocking(move || {
         let input = EditionInput {
             body: body_ref,
@@ -204,17 +209,85 @@ pub async fn publish_tracked(
             changes,
             key: &key,
         };
-        match progress {
-            Some(p) => edition::build_with_progress(input, &|done, total, name| p(done, total, name)),
-            None => edition::build(input),
-        }
+        let keep = |file: ArtifactRef, bytes: Vec<u8>| {
+            runtime.block_on(senim_store::blobs::put_alone(&store, &file.sha256, bytes))?;
+            stored_files.lock().expect("stored files").push(file.sha256);
+            Ok::<(), senim_store::StoreError>(())
+        };
+        let report = |done: usize, total: usize, name: &str| {
+            if let Some(p) = &progress {
+                p(done, total, name);
+            }
+        };
+        edition::build_into(input, &report, &keep)
     })
-    .await
-    .map_err(|e| ServiceError::Internal(anyhow::anyhow!("rendering the edition: {e}")))?;
+    .await;
     let rendered_at = std::time::Instant::now();
-    for (name, took) in &built.render_times {
-        tracing::info!(body = body_code, edition = number, artifact = %name, ms = took.as_millis() as u64, "rendered");
-    }
+    let outcome = match built {
+        Ok(Ok(built)) => {
+            for (name, took) in &built.render_times {
+                let ms = took.as_millis() as u64;
+                tracing::info!(body = body_code, edition = number, artifact = %name, ms, "rendered");
+            }
+            let count = built.entries.len();
+            let read = Read { number, previous, fingerprint, scheduled_run, changed, owners, people };
+            store_edition(state, actor, body_code, read, built).await.map(|stored| (stored, count))
+        }
+        Ok(Err(e)) => Err(e.into()),
+        Err(e) => Err(ServiceError::Internal(anyhow::anyhow!("rendering the edition: {e}"))),
+    };
+    let (stored, count) = match outcome {
+        Ok(stored) => stored,
+        Err(e) => {
+            let files = std::mem::take(&mut *kept.lock().expect("stored files"));
+            if let Err(discarding) = senim_store::blobs::discard(&state.store, &files).await {
+                tracing::warn!(body = body_code, error = %discarding, "removing the files of an edition not stored");
+            }
+            return Err(e);
+        }
+    };
+    tracing::info!(
+        body = body_code,
+        edition = number,
+        entries = count,
+        prepare_ms = prepared_at.duration_since(started).as_millis() as u64,
+        render_ms = rendered_at.duration_since(prepared_at).as_millis() as u64,
+        store_ms = rendered_at.elapsed().as_millis() as u64,
+        "edition published"
+    );
+    // The body's cached List pages show the previous edition (crate::cache).
+    state.caches.pages.invalidate_body(body_code);
+    state.current.published();
+    state.metrics.observe_publication(started);
+    Ok(stored)
+}
+
+/// What publication read before rendering, to check or use in its write transaction.
+struct Read {
+    number: i64,
+    /// The latest edition's number and manifest hash when rendering began.
+    previous: Option<(i64, String)>,
+    /// Of the pending changes when rendering began.
+    fingerprint: [u8; 32],
+    scheduled_run: Option<jiff::civil::Date>,
+    changed: Vec<Changed>,
+    /// Application id → its owner's user id.
+    owners: std::collections::HashMap<String, String>,
+    /// User id → the user, when there still is one.
+    people: std::collections::HashMap<String, Option<User>>,
+}
+
+/// The write transaction of a publication: checks that nothing moved while the edition was
+/// rendered, stores the edition and lists its (already stored) files, settles the changes, and
+/// tells each applicant.
+async fn store_edition(
+    state: &AppState,
+    actor: &str,
+    body_code: &str,
+    read: Read,
+    built: edition::Built,
+) -> ServiceResult<StoredEdition> {
+    let Read { number, previous, fingerprint, scheduled_run, changed, owners, people } = read;
 
     let mut tx = state.store.begin().await?;
     // A scheduled run another instance has claimed (and published) is theirs, not a change.
@@ -240,8 +313,9 @@ pub async fn publish_tracked(
         published_by: actor.to_owned(),
     };
     editions::insert(&mut tx, &stored).await?;
-    for a in built.artifacts.iter().chain(std::iter::once(&built.edition_json)) {
-        editions::insert_artifact(&mut tx, body_code, number, &a.name, &a.media_type, &a.bytes).await?;
+    for a in signed.manifest.artifacts.iter().chain(std::iter::once(&built.edition_json)) {
+        editions::insert_stored_artifact(&mut tx, body_code, number, &a.name, &a.media_type, a.bytes, &a.sha256)
+            .await?;
     }
     let settled: Vec<String> = changed.iter().map(|e| e.registry_number.clone()).collect();
     entries::settle(&mut tx, &settled).await?;
@@ -289,19 +363,6 @@ pub async fn publish_tracked(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(
-        body = body_code,
-        edition = number,
-        entries = built.entries.len(),
-        prepare_ms = prepared_at.duration_since(started).as_millis() as u64,
-        render_ms = rendered_at.duration_since(prepared_at).as_millis() as u64,
-        store_ms = rendered_at.elapsed().as_millis() as u64,
-        "edition published"
-    );
-    // The body's cached List pages show the previous edition (crate::cache).
-    state.caches.pages.invalidate_body(body_code);
-    state.current.published();
-    state.metrics.observe_publication(started);
     Ok(stored)
 }
 
