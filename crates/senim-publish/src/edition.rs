@@ -124,10 +124,10 @@ type Job<'a> = (String, String, Box<dyn FnOnce() -> Vec<u8> + Send + 'a>);
 /// Builds, renders and signs an edition, handing each file to `keep` with its reference (name,
 /// media type, size, SHA-256) as soon as it is rendered, so that the caller can store it and let it
 /// go: a List of 100,000 entries has over a gigabyte of files, which need never be in memory
-/// together. The per-language files are rendered on as many threads as the machine has cores and
-/// `keep` is called on those threads; `{n}.json`, which contains the
-/// signed manifest, is handed over last. `progress(done, total, name)` is told after each file is
-/// kept. The bytes do not depend on the order files finish in.
+/// together. The per-language files are rendered on as many threads as the machine has cores (the
+/// PDFs one at a time) and `keep` is called on those threads; `{n}.json`, which contains the signed
+/// manifest, is handed over last. `progress(done, total, name)` is told after each file is kept,
+/// `total` counting `{n}.json`. The bytes do not depend on the order files finish in.
 ///
 /// When `keep` fails, no further file is rendered and its first error is returned; files kept
 /// before are the caller's to discard.

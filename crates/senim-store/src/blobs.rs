@@ -7,62 +7,51 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Stores `bytes` once, whatever the number of references; returns its SHA-256.
+/// Content larger than this is stored in parts of this size (migration 0009), so that storing or
+/// reading a file of hundreds of megabytes never has the database hold a second and third copy of
+/// it (SQLite holds the bound value and the row record).
+pub const PART: usize = 4 << 20;
+
+/// Stores `bytes` once, whatever the number of references (more than [`PART`] bytes in parts);
+/// returns its SHA-256.
 pub async fn put(tx: &mut Tx<'_>, bytes: &[u8]) -> Result<String> {
     let sha = sha256_hex(bytes);
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO blobs (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(&sha)
-    .bind(bytes.len() as i64)
-    .bind(bytes)
-    .execute(&mut *c)
-    .await.map(|r| r.rows_affected()))?;
+    put_hashed(tx, &sha, bytes).await?;
     Ok(sha)
 }
 
-/// Content larger than this is stored in parts of this size (migration 0009), so that storing or
-/// reading a file of hundreds of megabytes never has the database hold a second and third copy of
-/// it.
-pub const PART: usize = 4 << 20;
-
-/// Stores `bytes`, whose SHA-256 the caller has computed as `sha256`, in a transaction of its own:
-/// a publication stores each rendered file as soon as it is made, before the transaction that
-/// refers to them, so that a List's files need not all be in memory at once. More than [`PART`]
-/// bytes go in parts. A blob nothing refers to is removed by [`discard`].
-pub async fn put_alone(store: &Store, sha256: &str, bytes: Vec<u8>) -> Result<()> {
-    debug_assert_eq!(sha256_hex(&bytes), sha256);
-    let size = bytes.len() as i64;
-    if bytes.len() <= PART {
-        on_pool!(store, p => sqlx::query(
-            "INSERT INTO blobs (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(sha256)
-        .bind(size)
-        .bind(bytes)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-        return Ok(());
-    }
-    let parts = bytes.len().div_ceil(PART) as i64;
+/// [`put`] in a transaction of its own, for bytes whose SHA-256 the caller has computed: a
+/// publication stores each rendered file as soon as it is made, before the transaction that refers
+/// to them, so that a List's files need not all be in memory at once. A blob nothing refers to is
+/// removed by [`discard`].
+pub async fn put_alone(store: &Store, sha256: &str, bytes: &[u8]) -> Result<()> {
+    debug_assert_eq!(sha256_hex(bytes), sha256);
     let mut tx = store.begin().await?;
-    let added = on_tx!(&mut tx, c => sqlx::query(
+    put_hashed(&mut tx, sha256, bytes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn put_hashed(tx: &mut Tx<'_>, sha256: &str, bytes: &[u8]) -> Result<()> {
+    let size = bytes.len() as i64;
+    let (whole, parts): (&[u8], i64) =
+        if bytes.len() <= PART { (bytes, 0) } else { (&[], bytes.len().div_ceil(PART) as i64) };
+    let added = on_tx!(tx, c => sqlx::query(
         "INSERT INTO blobs (sha256, size, content, parts) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(sha256)
     .bind(size)
-    .bind(Vec::<u8>::new())
+    .bind(whole)
     .bind(parts)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
-    if added == 0 {
-        // Stored already, whole or in parts.
+    // Nothing more when it is whole or was stored already.
+    if parts == 0 || added == 0 {
         return Ok(());
     }
     for (part, content) in (0_i64..).zip(bytes.chunks(PART)) {
-        on_tx!(&mut tx, c => sqlx::query("INSERT INTO blob_parts (sha256, part, content) VALUES ($1, $2, $3)")
+        on_tx!(tx, c => sqlx::query("INSERT INTO blob_parts (sha256, part, content) VALUES ($1, $2, $3)")
             .bind(sha256)
             .bind(part)
             .bind(content)
@@ -70,7 +59,6 @@ pub async fn put_alone(store: &Store, sha256: &str, bytes: Vec<u8>) -> Result<()
             .await
             .map(|r| r.rows_affected()))?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

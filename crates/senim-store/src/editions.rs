@@ -38,27 +38,8 @@ pub async fn insert(tx: &mut Tx<'_>, e: &StoredEdition) -> Result<()> {
     Ok(())
 }
 
-/// Stores an artifact's bytes (as a blob) and lists it under the edition.
-pub async fn insert_artifact(
-    tx: &mut Tx<'_>,
-    body_code: &str,
-    edition: i64,
-    name: &str,
-    media_type: &str,
-    bytes: &[u8],
-) -> Result<()> {
-    let sha = crate::blobs::put(tx, bytes).await?;
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO edition_artifacts (body_code, edition, name, media_type, size, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(body_code).bind(edition).bind(name).bind(media_type).bind(bytes.len() as i64).bind(&sha)
-    .execute(&mut *c)
-    .await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Lists a file of an edition whose bytes are already stored ([`crate::blobs::put_alone`]).
-pub async fn insert_stored_artifact(
+pub async fn insert_artifact(
     tx: &mut Tx<'_>,
     body_code: &str,
     edition: i64,

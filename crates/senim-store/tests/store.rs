@@ -72,8 +72,8 @@ dual_tests! {
     async fn large_blobs_are_stored_in_parts_and_read_back_whole(db: TestDb) {
         let large: Vec<u8> = (0..2 * blobs::PART + 12_345).map(|i| (i * 7 % 251) as u8).collect();
         let sha = blobs::sha256_hex(&large);
-        blobs::put_alone(&db.store, &sha, large.clone()).await.unwrap();
-        blobs::put_alone(&db.store, &sha, large.clone()).await.unwrap();
+        blobs::put_alone(&db.store, &sha, &large).await.unwrap();
+        blobs::put_alone(&db.store, &sha, &large).await.unwrap();
         let counts = |sha: String| {
             let store = db.store.clone();
             async move {
@@ -85,10 +85,18 @@ dual_tests! {
         assert_eq!(counts(sha.clone()).await, (1, 3), "one blob in three parts, stored once");
         assert_eq!(blobs::get(&db.store, &sha).await.unwrap().as_deref(), Some(&large[..]));
 
+        // An upload stored within its application's transaction is stored the same way.
+        let upload: Vec<u8> = (0..blobs::PART + 1).map(|i| (i % 253) as u8).collect();
+        let mut tx = db.store.begin().await.unwrap();
+        let upload_sha = blobs::put(&mut tx, &upload).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(counts(upload_sha.clone()).await, (1, 2));
+        assert_eq!(blobs::get(&db.store, &upload_sha).await.unwrap().as_deref(), Some(&upload[..]));
+
         // A small one stays whole.
         let small = b"%PDF-1.7 small".to_vec();
         let small_sha = blobs::sha256_hex(&small);
-        blobs::put_alone(&db.store, &small_sha, small.clone()).await.unwrap();
+        blobs::put_alone(&db.store, &small_sha, &small).await.unwrap();
         assert_eq!(counts(small_sha.clone()).await, (1, 0));
         assert_eq!(blobs::get(&db.store, &small_sha).await.unwrap(), Some(small));
 

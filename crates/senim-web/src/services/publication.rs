@@ -210,7 +210,7 @@ pub async fn publish_tracked(
             key: &key,
         };
         let keep = |file: ArtifactRef, bytes: Vec<u8>| {
-            runtime.block_on(senim_store::blobs::put_alone(&store, &file.sha256, bytes))?;
+            runtime.block_on(senim_store::blobs::put_alone(&store, &file.sha256, &bytes))?;
             stored_files.lock().expect("stored files").push(file.sha256);
             Ok::<(), senim_store::StoreError>(())
         };
@@ -251,6 +251,7 @@ pub async fn publish_tracked(
         edition = number,
         entries = count,
         prepare_ms = prepared_at.duration_since(started).as_millis() as u64,
+        // Rendering with each file stored as it comes; then the write transaction.
         render_ms = rendered_at.duration_since(prepared_at).as_millis() as u64,
         store_ms = rendered_at.elapsed().as_millis() as u64,
         "edition published"
@@ -314,8 +315,7 @@ async fn store_edition(
     };
     editions::insert(&mut tx, &stored).await?;
     for a in signed.manifest.artifacts.iter().chain(std::iter::once(&built.edition_json)) {
-        editions::insert_stored_artifact(&mut tx, body_code, number, &a.name, &a.media_type, a.bytes, &a.sha256)
-            .await?;
+        editions::insert_artifact(&mut tx, body_code, number, &a.name, &a.media_type, a.bytes, &a.sha256).await?;
     }
     let settled: Vec<String> = changed.iter().map(|e| e.registry_number.clone()).collect();
     entries::settle(&mut tx, &settled).await?;
