@@ -5,10 +5,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue};
 use senim_store::sessions::DbSessionStore;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -19,6 +16,14 @@ use crate::services::applications::MAX_UPLOAD_BYTES;
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                        frame-ancestors 'none'; base-uri 'none'";
 
+/// Set on every answer that does not set its own (see [`crate::telemetry::FrameLayer`]).
+pub const HEADERS: [(HeaderName, HeaderValue); 4] = [
+    (HeaderName::from_static("content-security-policy"), HeaderValue::from_static(CSP)),
+    (HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff")),
+    (HeaderName::from_static("referrer-policy"), HeaderValue::from_static("same-origin")),
+    (HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")),
+];
+
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.store.clone()))
         .with_name("senim_session")
@@ -26,9 +31,6 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
-    let header = |name: &'static str, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
-    };
     let limits = crate::rate_limit::Limiters::new(&state.config);
     router
         .layer(sessions)
@@ -38,19 +40,7 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
         // API clients without those headers authenticate with a bearer token instead of a cookie.
         .layer(CsrfLayer::new())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024))
-        .layer(header("content-security-policy", CSP))
-        .layer(header("x-content-type-options", "nosniff"))
-        .layer(header("referrer-policy", "same-origin"))
-        .layer(header("x-frame-options", "DENY"))
-        .layer(CatchPanicLayer::new())
-        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), crate::telemetry::track))
-        // One span per request carrying its id (so every log line of the request names it), and one
-        // INFO line when it ends with the status and latency.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(crate::telemetry::span)
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-        )
-        .layer(axum::middleware::from_fn(crate::telemetry::request_id))
+        // Outermost: request id, log span and line, metrics, panics, security headers (see telemetry).
+        .layer(crate::telemetry::FrameLayer::new(state.metrics.clone()))
         .with_state(state)
 }
