@@ -63,8 +63,9 @@ async fn put_hashed(tx: &mut Tx<'_>, sha256: &str, bytes: &[u8]) -> Result<()> {
 }
 
 /// Removes those of `sha256s` that nothing refers to (the files of a publication that was not
-/// stored after all), with their parts; returns how many went. A blob something refers to, or
-/// comes to refer to while this runs, stays: the foreign keys forbid removing it.
+/// stored after all), with their parts; returns how many went. A blob something refers to stays.
+/// A blob another publication has stored but not yet referred to may go as well (two renderings of
+/// the same file); that publication finds it missing ([`all_present`]) and is not stored.
 pub async fn discard(store: &Store, sha256s: &[String]) -> Result<u64> {
     let mut removed = 0;
     for sha in sha256s {
@@ -80,6 +81,21 @@ pub async fn discard(store: &Store, sha256s: &[String]) -> Result<u64> {
         .map(|r| r.rows_affected()))?;
     }
     Ok(removed)
+}
+
+/// Whether every one of `sha256s` is stored: checked in the transaction that is to refer to them,
+/// since they were stored before it and may have been discarded since.
+pub async fn all_present(tx: &mut Tx<'_>, sha256s: &[&str]) -> Result<bool> {
+    for sha in sha256s {
+        let found: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
+            .bind(sha)
+            .fetch_one(&mut *c)
+            .await)?;
+        if found == 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// A blob's bytes, checked against its hash; `None` when there is no such blob.

@@ -547,4 +547,50 @@ dual_tests! {
         assert_eq!(m["manifest"]["changes"]["added"].as_array().unwrap().len(), 1);
         assert_eq!(m["manifest"]["changes"]["excluded"].as_array().unwrap().len(), 1);
     }
+
+    // A failed publication removes the files nothing refers to (blobs::discard); a file another run
+    // has stored, but not yet listed, may be among them (the same bytes rendered twice). That run then
+    // finds it missing and stores nothing rather than an edition without its file.
+    async fn issue_7_an_edition_whose_stored_file_was_removed_meanwhile_is_not_stored(db: TestDb) {
+        let h = Health::new(db).await;
+        h.include("Бірінші").await;
+        let store = h.app.state.store.clone();
+        let handle = tokio::runtime::Handle::current();
+        // After the last file (the edition JSON) is stored, before the write transaction.
+        let progress: senim_web::services::publication::ProgressFn = std::sync::Arc::new(move |done, total, _| {
+            if done == total {
+                handle.block_on(async {
+                    let unlisted: Vec<String> = senim_store::on_pool!(store, p => sqlx::query_scalar(
+                        "SELECT sha256 FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM edition_artifacts a WHERE a.sha256 = b.sha256) \
+                         AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256)",
+                    )
+                    .fetch_all(p)
+                    .await)
+                    .unwrap();
+                    assert!(!unlisted.is_empty(), "the rendered files are stored before they are listed");
+                    let first = &unlisted[..1];
+                    assert_eq!(senim_store::blobs::discard(&store, first).await.unwrap(), 1);
+                });
+            }
+        });
+        let publisher = senim_store::users::by_email(&h.app.state.store, "p@health.kz").await.unwrap().unwrap();
+        let r = senim_web::services::publication::publish_tracked(
+            &h.app.state,
+            &publisher.id,
+            "health",
+            Timestamp::now(),
+            None,
+            Some(progress),
+        )
+        .await;
+        assert!(matches!(r, Err(senim_web::services::ServiceError::State("publication.changed"))), "{r:?}");
+        assert_eq!(h.editions().await, 0, "nothing stored");
+        // Another run renders and stores every file again.
+        let m = h.publish().await;
+        assert_eq!(m["manifest"]["changes"]["added"].as_array().unwrap().len(), 1);
+        for a in m["manifest"]["artifacts"].as_array().unwrap() {
+            let sha = a["sha256"].as_str().unwrap();
+            assert!(senim_store::blobs::get(&h.app.state.store, sha).await.unwrap().is_some(), "{a}");
+        }
+    }
 }

@@ -304,6 +304,13 @@ async fn store_edition(
         return Err(ServiceError::State("publication.changed"));
     }
     let signed: &SignedManifest = &built.signed;
+    // The files were stored before this transaction; a failed publication rendering the same bytes
+    // may have removed one since (blobs::discard). Then this run is not stored either.
+    let files: Vec<&str> =
+        signed.manifest.artifacts.iter().chain([&built.edition_json]).map(|a| a.sha256.as_str()).collect();
+    if !senim_store::blobs::all_present(&mut tx, &files).await? {
+        return Err(ServiceError::State("publication.changed"));
+    }
     let stored = StoredEdition {
         body_code: body_code.to_owned(),
         number,
