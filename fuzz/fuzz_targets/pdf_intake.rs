@@ -1,15 +1,13 @@
-//! The upload check (`senim-web/src/services/uploads.rs`, compiled here as it is) on any bytes. The
-//! server also runs it under `catch_unwind` and a time limit; here a panic or a hang is a finding.
+//! The upload check (`senim_pdfread::intake::inspect`, what the PDF worker runs) on any bytes, in this
+//! process and without the worker's resource limits: a panic, a hang or memory past the fuzzer's limit
+//! is a finding, even though the server would survive it in the worker.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../crates/senim-web/src/services/uploads.rs"]
-mod uploads;
-
 use libfuzzer_sys::fuzz_target;
+use senim_pdfread::Limits;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(info) = uploads::inspect_pdf(data, 50) {
+    if let Ok(info) = senim_pdfread::intake::inspect(data, 50, &Limits::DEFAULT) {
         assert!((1..=50).contains(&info.pages));
     }
 });

@@ -113,7 +113,63 @@ fn date_of(v: &Value) -> Date {
     v.as_str().unwrap().parse().unwrap()
 }
 
+/// A PDF reader that accepts every file, as the intake did before issue 16: so that a test can hold a
+/// case whose report was accepted then.
+fn accepting_reader() -> senim_pdfread::PdfReader {
+    let answer = r#"cat >/dev/null; printf '{"answer":"accepted","pages":1}'"#;
+    senim_pdfread::PdfReader::command("/bin/sh", ["-c", answer, "worker"])
+}
+
 dual_tests! {
+    // Issue 16, finding 1: a report whose form XObject draws itself made text extraction overflow the
+    // stack and abort the server on every opening of the case; a report whose content stream inflates
+    // a thousandfold grew the server by gigabytes (finding 2). Accepted before the fix, such files are
+    // now read in the worker: the case opens, the cross-check says the text could not be read, and the
+    // failure is kept so the file is not read again. Without the worker this test aborts its process.
+    async fn a_report_that_crashes_the_reader_opens_as_unreadable_and_the_server_goes_on(db: TestDb) {
+        let mut b = Body::new(db).await;
+        let current = b.app.router.clone();
+        let before_the_fix = senim_web::AppState::load(
+            b.app.state.store.clone(),
+            senim_web::Config {
+                uploads: senim_web::services::uploads::UploadConfig { reader: accepting_reader(), ..Default::default() },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        b.app.router = senim_web::app(before_the_fix);
+        let form = complete_form("Дәрігер-AI");
+        let (looping, _) = b.app.submit_application(&b.applicant, form.clone(), &senim_pdfread::raw::self_drawing_form()).await;
+        let (bomb, _) =
+            b.app.submit_application(&b.applicant, form, &senim_pdfread::raw::content_stream_bomb(300 << 20)).await;
+        b.app.router = current;
+        let app = &b.app;
+        let cookie = app.sign_in("r1@health.kz").await;
+        for (id, why) in [(&looping, "draws itself"), (&bomb, "reading limits")] {
+            for _ in 0..2 {
+                let r = app.api("GET", &format!("/api/v1/applications/{id}/audit-check"), Some(&b.reviewer), None).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+                let check = r.json();
+                assert_eq!(check["state"], "unreadable", "{check}");
+                assert!(check["error"].as_str().unwrap().contains(why), "{check}");
+                let page = app.get(&format!("/review/{id}?lang=en"), Some(&cookie)).await;
+                assert_eq!(page.status, StatusCode::OK);
+                assert!(page.text().contains("text could not be read"), "{}", page.text());
+            }
+            let sha = app.api("GET", &format!("/api/v1/applications/{id}/audit-check"), Some(&b.reviewer), None).await.json()
+                ["sha256"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(matches!(deadlines::pdf_text(&app.state.store, &sha).await.unwrap(), Some(deadlines::PdfText::Failed(_))));
+        }
+        // The server still reads ordinary reports.
+        let (good, _) = app.submit_application(&b.applicant, complete_form("Дәрігер-AI"), &pdf("audit")).await;
+        let r = app.api("GET", &format!("/api/v1/applications/{good}/audit-check"), Some(&b.reviewer), None).await;
+        assert_eq!(r.json()["state"], "read", "{}", r.text());
+    }
+
     async fn rules_6_3_the_audit_report_is_cross_checked_fact_by_fact(db: TestDb) {
         let b = Body::new(db).await;
         let app = &b.app;

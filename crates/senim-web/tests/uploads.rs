@@ -255,7 +255,7 @@ async fn closed_port() -> ClamdAddr {
 
 #[test]
 fn every_refusal_has_a_message_in_kazakh_russian_and_english() {
-    for code in codes::ALL {
+    for code in codes::all() {
         let mut seen = std::collections::BTreeSet::new();
         for lang in Lang::ALL {
             let m = senim_web::i18n::error_message(lang, code);
@@ -267,6 +267,47 @@ fn every_refusal_has_a_message_in_kazakh_russian_and_english() {
 }
 
 dual_tests! {
+    // Issue 16, findings 1, 2 and 8, through the API and the form, in the three languages: a PDF behind
+    // an HTML page or an executable is not a PDF; active content is refused; a form that draws itself
+    // and a decompression bomb are refused without taking the server (here: the test process) down; an
+    // accepted file is stored and served with a `.pdf` name whatever it was called.
+    async fn hostile_files_are_refused_with_their_reason(db: TestDb) {
+        use senim_pdfread::raw::{self, RawPdf};
+        let app = TestApp::new(db).await;
+        let (token, cookie, id) = draft(&app).await;
+        for prefix in [&b"<html><script>alert(1)</script>"[..], b"MZ\x90\x00\x03\x00"] {
+            let bytes = RawPdf::new().prefix(prefix).finish_with_one_page("");
+            let r = api_upload(&app, &token, &id, "en", "audit_report", &bytes).await;
+            refused(&r, codes::NOT_PDF, Lang::En);
+        }
+        let mut js = RawPdf::new();
+        let page = js.page("", "");
+        let js = js.finish(&[page], "/OpenAction << /S /JavaScript /JS (app.launchURL('http://evil.example')) >>");
+        let r = api_upload(&app, &token, &id, "ru", "audit_report", &js).await;
+        assert!(refused(&r, codes::ACTIVE_CONTENT, Lang::Ru).contains("JavaScript"));
+        let r = api_upload(&app, &token, &id, "kk", "audit_report", &raw::self_drawing_form()).await;
+        refused(&r, codes::TOO_COMPLEX, Lang::Kk);
+        let r = api_upload(&app, &token, &id, "en", "audit_report", &raw::object_stream_bomb(256 << 20)).await;
+        assert!(refused(&r, codes::TOO_COMPLEX, Lang::En).contains("limits"));
+        // On the form the reason sits by the field.
+        let path = format!("/applications/{id}/attachments");
+        let r = app.upload(&path, Auth::Cookie(Some(&cookie)), "audit_report", "report.pdf", &js).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains(&senim_web::i18n::error_message(Lang::Kk, codes::ACTIVE_CONTENT)));
+        assert_eq!(attachment_count(&app, &token, &id).await, 0, "nothing refused was stored");
+
+        // A real PDF named as a web page is stored and served as a PDF.
+        let r = app.upload(&path, Auth::Cookie(Some(&cookie)), "audit_report", "Audit report.html", &pdf("ok")).await;
+        assert!(r.status.is_redirection(), "{}", r.text());
+        let docs = senim_store::applications::attachments(&app.state.store, &id).await.unwrap();
+        assert_eq!(docs[0].filename, "Audit report.pdf");
+        let r = app.get(&format!("/applications/{id}/attachments/{}", docs[0].id), Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let disposition = r.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(disposition.starts_with("attachment; filename=\"Audit_report.pdf\""), "{disposition}");
+        assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+    }
+
     async fn damaged_and_cut_short_files_are_refused_before_acceptance(db: TestDb) {
         let app = TestApp::new(db).await;
         let (token, _, id) = draft(&app).await;
@@ -346,7 +387,7 @@ dual_tests! {
         let r = api_upload(&app, &token, &id, "en", "audit_report", EICAR).await;
         assert!(refused(&r, codes::INFECTED, Lang::En).contains("malware"));
         let carrier = pdf_pages(1, EICAR);
-        assert!(senim_web::services::uploads::inspect_pdf(&carrier, MAX_PAGES).is_ok(), "a valid PDF");
+        assert!(senim_pdfread::intake::inspect(&carrier, MAX_PAGES, &senim_pdfread::Limits::DEFAULT).is_ok(), "a valid PDF");
         let r = api_upload(&app, &token, &id, "ru", "audit_report", &carrier).await;
         refused(&r, codes::INFECTED, Lang::Ru);
 

@@ -152,6 +152,7 @@ impl LimitArgs {
         config.uploads = senim_web::services::uploads::UploadConfig {
             max_pages: self.uploads.upload_max_pages,
             clamd: self.uploads.clamd,
+            ..Default::default()
         };
         if let Some(clamd) = &config.uploads.clamd {
             tracing::info!(%clamd, "uploads are scanned for malware by clamd");
@@ -341,8 +342,24 @@ fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // `senim pdf-worker …`: the child process that reads one uploaded PDF within its own resource
+    // limits (senim_pdfread::worker). Dispatched before logging and the runtime start: it needs neither.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("pdf-worker") {
+        return senim_pdfread::worker::main(&args[2..]);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async_main())
+}
+
+async fn async_main() -> ExitCode {
     let _logs = init_logging();
     match run(Cli::parse()).await {
         Ok(code) => code,

@@ -184,3 +184,22 @@ fn backup_then_restore_into_a_new_data_directory_keeps_accounts_and_the_audit_lo
     let o = senim(&other, &["audit", "verify"], None);
     assert!(o.status.success());
 }
+
+/// Issue 16, finding 1: deployment runs the PDF worker as `senim pdf-worker` (the binary's allocator
+/// and all): it confines itself, reads a report's text, and answers for a form that draws itself
+/// instead of overflowing its stack.
+#[tokio::test]
+async fn senim_pdf_worker_reads_reports_and_survives_a_form_that_draws_itself() {
+    let reader = senim_pdfread::PdfReader::command(env!("CARGO_BIN_EXE_senim"), ["pdf-worker"]);
+    let pages = reader.text(&senim_pdfread::raw::text_page("Audit 2026")).await.unwrap();
+    assert!(pages[0].contains("Audit 2026"), "{pages:?}");
+    assert_eq!(reader.inspect(&senim_pdfread::raw::text_page("x"), 500).await.map(|i| i.pages), Ok(1));
+    match reader.text(&senim_pdfread::raw::self_drawing_form()).await {
+        Err(senim_pdfread::TextFailure::Unreadable(why)) => assert!(why.contains("draws itself"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        reader.inspect(&senim_pdfread::raw::object_stream_bomb(256 << 20), 500).await,
+        Err(senim_pdfread::codes::TOO_COMPLEX)
+    );
+}

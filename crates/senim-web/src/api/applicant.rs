@@ -226,10 +226,10 @@ pub async fn upload(
     };
     let a = match svc::attach(&state, &user, &id, kind, &name, &bytes).await {
         Ok(a) => a,
-        // The malware scanner is down: not the caller's fault, so 503 with Retry-After (the field error
-        // still says which field and why).
+        // The malware scanner or the PDF reader is down or busy: not the caller's fault, so 503 with
+        // Retry-After (the field error still says which field and why).
         Err(crate::services::ServiceError::Invalid(errors))
-            if errors.iter().any(|e| e.code == crate::services::uploads::codes::SCAN_UNAVAILABLE) =>
+            if errors.iter().any(|e| crate::services::uploads::codes::is_temporary(e.code)) =>
         {
             let problem = ApiError { errors, ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
             let mut res = problem.lang(lang).into_response();

@@ -475,7 +475,7 @@ pub async fn download(p: Ctx, State(state): State<AppState>, Path((id, aid)): Pa
         return error_page(&p, StatusCode::NOT_FOUND, "page-not-found");
     };
     match blobs::get(&state.store, &a.sha256).await {
-        Ok(Some(bytes)) => super::download_response(bytes, &a.media_type, &a.filename),
+        Ok(Some(bytes)) => super::download_response(bytes, "application/pdf", &svc::pdf_filename(&a.filename)),
         _ => error_page(&p, StatusCode::NOT_FOUND, "page-not-found"),
     }
 }

@@ -104,12 +104,6 @@ pub async fn save(state: &AppState, user: &User, id: &str, form: ApplicationForm
     Ok(errors)
 }
 
-/// Why a file is not accepted as a document, by its content alone (no malware scan, default page limit):
-/// see [`super::uploads`] for the whole intake.
-pub fn check_pdf(bytes: &[u8]) -> Result<(), &'static str> {
-    super::uploads::inspect_pdf(bytes, super::uploads::MAX_PAGES).map(|_| ())
-}
-
 pub async fn attach(
     state: &AppState,
     user: &User,
@@ -151,10 +145,24 @@ pub async fn attach(
 }
 
 /// A file name safe to show and to send back in `Content-Disposition`.
+/// Ends in `.pdf` whatever the uploader called it (issue 16, finding 8: an `.html` or `.hta` name must not
+/// come back to a reviewer's browser): another short extension is replaced, none is added.
 pub fn sanitize_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = base.chars().filter(|c| !c.is_control() && !"\"<>|:*?".contains(*c)).take(120).collect();
-    if clean.trim().is_empty() { "document.pdf".to_owned() } else { clean }
+    if clean.trim().is_empty() { "document.pdf".to_owned() } else { pdf_filename(clean.trim()) }
+}
+
+/// `name` with the extension `.pdf` (stored names from before the rule are served so too).
+pub fn pdf_filename(name: &str) -> String {
+    if name.to_lowercase().ends_with(".pdf") {
+        return name.to_owned();
+    }
+    let stem = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && (1..=5).contains(&ext.chars().count()) && !ext.contains(' ') => stem,
+        _ => name,
+    };
+    format!("{stem}.pdf")
 }
 
 pub async fn detach(state: &AppState, user: &User, id: &str, attachment_id: &str) -> ServiceResult<()> {
@@ -262,20 +270,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documents_are_checked_by_content_not_by_name() {
-        assert_eq!(check_pdf(b""), Err("upload.empty"));
-        assert_eq!(check_pdf(b"MZ\x90\x00 an executable"), Err("upload.not_pdf"));
-        assert_eq!(check_pdf(b"%PDF-1.7 but cut short"), Err("upload.malformed"));
-        assert_eq!(check_pdf(&super::super::demo::sample_pdf("ok")), Ok(()));
-        let huge = vec![b' '; MAX_UPLOAD_BYTES + 1];
-        assert_eq!(check_pdf(&huge), Err("upload.too_large"));
-    }
-
-    #[test]
     fn file_names_lose_paths_and_header_breaking_characters() {
         assert_eq!(sanitize_filename("C:\\Users\\a\\есеп.pdf"), "есеп.pdf");
-        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
         assert_eq!(sanitize_filename("a\"b\r\n.pdf"), "ab.pdf");
         assert_eq!(sanitize_filename(""), "document.pdf");
+        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd.pdf");
+    }
+
+    /// Issue 16, finding 8.
+    #[test]
+    fn documents_are_named_as_pdfs_whatever_they_were_called() {
+        assert_eq!(sanitize_filename("Audit report.html"), "Audit report.pdf");
+        assert_eq!(sanitize_filename("run.hta"), "run.pdf");
+        assert_eq!(sanitize_filename("setup.exe"), "setup.pdf");
+        assert_eq!(sanitize_filename("Есеп.PDF"), "Есеп.PDF");
+        assert_eq!(sanitize_filename("report v1.2 final"), "report v1.2 final.pdf");
+        assert_eq!(sanitize_filename(".htaccess"), ".htaccess.pdf");
+        assert_eq!(pdf_filename("Audit report.html"), "Audit report.pdf");
     }
 }

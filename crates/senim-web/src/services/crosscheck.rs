@@ -1,13 +1,14 @@
 //! The audit-report cross-check (Rules §6.3) for the examination page and the API: the text layer of
 //! the round's audit report, extracted once per file content and kept, against the facts of the round.
 //!
-//! Extraction runs `pdf-extract`, which can panic or spin on odd files (stack.md): it runs on a
-//! blocking thread, under `catch_unwind` and a time limit, and a failure is kept and shown as such.
-
-use std::time::Duration;
+//! Extraction runs `pdf-extract` in the PDF worker process ([`senim_pdfread::sandbox`]), after the
+//! bounded load and the walk of the drawing: a file that crashes, exhausts or outlasts the reader ends
+//! that process only, and "the text could not be read" is kept for the file and shown as such (issue
+//! 16, finding 1). A reader that could not run at all is shown but not kept: the next opening tries again.
 
 use senim_domain::application::AttachmentKind;
 use senim_domain::crosscheck::{self, CrossCheck};
+use senim_pdfread::TextFailure;
 use senim_store::applications as apps;
 use senim_store::blobs;
 use senim_store::deadlines::{self, PdfText};
@@ -15,9 +16,6 @@ use senim_store::users::User;
 
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
-
-/// Longest an extraction may take before it is given up.
-const EXTRACT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The cross-check of the current round's audit report, or why there is none.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -62,28 +60,21 @@ pub async fn audit_report(state: &AppState, user: &User, id: &str) -> ServiceRes
     })
 }
 
-/// The file's text, from the store or extracted now (and stored).
+/// The file's text, from the store or extracted now (and stored, unless no reader could run).
 pub async fn text_of(state: &AppState, sha256: &str) -> ServiceResult<PdfText> {
     if let Some(t) = deadlines::pdf_text(&state.store, sha256).await? {
         return Ok(t);
     }
     let bytes = blobs::get(&state.store, sha256).await?.ok_or(ServiceError::NotFound)?;
-    let text = extract(bytes).await;
+    let text = match state.config.uploads.reader.text(&bytes).await {
+        Ok(pages) => PdfText::Pages(pages),
+        Err(TextFailure::Unreadable(why)) => PdfText::Failed(why),
+        Err(TextFailure::Unavailable(_)) => {
+            return Ok(PdfText::Failed("the text could not be read just now; open the case again later".into()));
+        }
+    };
     deadlines::save_pdf_text(&state.store, sha256, &text).await?;
     Ok(text)
-}
-
-/// Extracts the text of each page, never panicking and never taking longer than the limit.
-pub async fn extract(bytes: Vec<u8>) -> PdfText {
-    let job = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(&bytes))
-    });
-    match tokio::time::timeout(EXTRACT_TIMEOUT, job).await {
-        Ok(Ok(Ok(Ok(pages)))) => PdfText::Pages(pages),
-        Ok(Ok(Ok(Err(e)))) => PdfText::Failed(format!("{e}")),
-        Ok(Ok(Err(_))) | Ok(Err(_)) => PdfText::Failed("the PDF reader failed on this file".into()),
-        Err(_) => PdfText::Failed(format!("reading the text took longer than {} s", EXTRACT_TIMEOUT.as_secs())),
-    }
 }
 
 /// A document's text, page by page, for reading it inline on the examination page (the file itself is

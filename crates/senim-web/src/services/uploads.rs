@@ -1,18 +1,18 @@
-//! The intake of uploaded documents (issue 6, item 6): a file becomes an attachment only after
+//! The intake of uploaded documents (issue 6, item 6; issue 16, findings 1, 2 and 8): a file becomes an
+//! attachment only after
 //!
 //! 1. its size is within [`MAX_UPLOAD_BYTES`],
 //! 2. the malware scanner, when one is configured (`SENIM_CLAMD`), has called it clean — if the scanner
 //!    cannot be reached the upload is refused with "try again later" (fail closed) and the failure logged,
-//! 3. it parses as a PDF (`lopdf`), is not encrypted (trailer `/Encrypt`) and has between 1 and
-//!    `max_pages` pages.
+//! 3. the PDF check of [`senim_pdfread::intake`] passes: it starts as a PDF, loads within the reading
+//!    limits, is not encrypted, has between 1 and `max_pages` pages, carries no active content and can
+//!    be drawn within the limits.
 //!
-//! Parsing runs on a blocking thread under `catch_unwind` and a time limit, as the text extraction in
-//! [`super::crosscheck`] does: a hostile file can make a parser panic or spin, never take the server down.
-//! The refusal is a field error on `file` with one of the `upload.*` codes below (messages in
-//! `i18n/*/uploads.ftl`).
+//! The PDF check runs in a worker process with its own resource limits ([`senim_pdfread::sandbox`]): a
+//! hostile file can crash or exhaust that process, never the server. The refusal is a field error on
+//! `file` with one of the `upload.*` codes below (messages in `i18n/*/uploads.ftl`).
 //!
-//! This file uses only std, tokio, tracing and lopdf (no `crate::` paths): the fuzz harness in `fuzz/`
-//! compiles it as it is, so that it fuzzes exactly the server's code without building the whole server.
+//! This file uses only std, tokio, tracing and senim-pdfread (no `crate::` paths).
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -20,14 +20,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// The largest document accepted, stated on the upload form.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
-
-/// The most pages a document may have unless `SENIM_UPLOAD_MAX_PAGES` says otherwise.
-pub const MAX_PAGES: usize = 500;
-
-/// Longest the PDF check may take before the file is refused.
-const PARSE_TIMEOUT: Duration = Duration::from_secs(20);
+pub use senim_pdfread::PdfInfo;
+pub use senim_pdfread::intake::{MAX_PAGES, MAX_UPLOAD_BYTES};
 
 /// Longest a malware scan may take (connect, send, verdict) before the scanner counts as unavailable.
 const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
@@ -37,22 +31,21 @@ const CHUNK: usize = 64 * 1024;
 
 /// Why an upload is refused: the `code` of the field error on `file`.
 pub mod codes {
-    pub const EMPTY: &str = "upload.empty";
-    pub const TOO_LARGE: &str = "upload.too_large";
-    pub const NOT_PDF: &str = "upload.not_pdf";
-    /// Starts as a PDF but does not parse: damaged or cut short.
-    pub const MALFORMED: &str = "upload.malformed";
-    pub const ENCRYPTED: &str = "upload.encrypted";
-    pub const NO_PAGES: &str = "upload.no_pages";
-    pub const TOO_MANY_PAGES: &str = "upload.too_many_pages";
+    pub use senim_pdfread::codes::*;
     /// The malware scanner found something.
     pub const INFECTED: &str = "upload.infected";
     /// The malware scanner is configured but did not answer: try again later.
     pub const SCAN_UNAVAILABLE: &str = "upload.scan_unavailable";
 
     /// Every code, for the translation check.
-    pub const ALL: [&str; 9] =
-        [EMPTY, TOO_LARGE, NOT_PDF, MALFORMED, ENCRYPTED, NO_PAGES, TOO_MANY_PAGES, INFECTED, SCAN_UNAVAILABLE];
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        senim_pdfread::codes::ALL.into_iter().chain([INFECTED, SCAN_UNAVAILABLE])
+    }
+
+    /// The refusals that say "try again later" (503 with `Retry-After` in the API).
+    pub fn is_temporary(code: &str) -> bool {
+        code == SCAN_UNAVAILABLE || code == UNAVAILABLE
+    }
 }
 
 /// Settings of the intake (`senim serve --upload-max-pages`, `--clamd`).
@@ -61,11 +54,13 @@ pub struct UploadConfig {
     pub max_pages: usize,
     /// The clamd to scan every upload with; none: no scan.
     pub clamd: Option<ClamdAddr>,
+    /// The worker that reads PDFs (the intake check and the text layer).
+    pub reader: senim_pdfread::PdfReader,
 }
 
 impl Default for UploadConfig {
     fn default() -> Self {
-        UploadConfig { max_pages: MAX_PAGES, clamd: None }
+        UploadConfig { max_pages: MAX_PAGES, clamd: None, reader: senim_pdfread::PdfReader::locate() }
     }
 }
 
@@ -99,15 +94,9 @@ impl std::fmt::Display for ClamdAddr {
     }
 }
 
-/// What the PDF check learnt about an accepted file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PdfInfo {
-    pub pages: usize,
-}
-
 /// The whole intake of one file: `Ok` or the refusal code.
 pub async fn check(config: &UploadConfig, bytes: &[u8]) -> Result<PdfInfo, &'static str> {
-    check_size(bytes)?;
+    senim_pdfread::intake::check_size(bytes)?;
     if let Some(addr) = &config.clamd {
         match tokio::time::timeout(SCAN_TIMEOUT, scan(addr, bytes)).await {
             Ok(Ok(Verdict::Clean)) => {}
@@ -125,71 +114,7 @@ pub async fn check(config: &UploadConfig, bytes: &[u8]) -> Result<PdfInfo, &'sta
             }
         }
     }
-    let owned = bytes.to_vec();
-    let max_pages = config.max_pages;
-    let job = tokio::task::spawn_blocking(move || std::panic::catch_unwind(|| inspect_pdf(&owned, max_pages)));
-    match tokio::time::timeout(PARSE_TIMEOUT, job).await {
-        Ok(Ok(Ok(verdict))) => verdict,
-        Ok(Ok(Err(_))) | Ok(Err(_)) => {
-            tracing::warn!(size = bytes.len(), "upload refused: the PDF parser failed on it");
-            Err(codes::MALFORMED)
-        }
-        Err(_) => {
-            tracing::warn!(size = bytes.len(), "upload refused: parsing took longer than the limit");
-            Err(codes::MALFORMED)
-        }
-    }
-}
-
-fn check_size(bytes: &[u8]) -> Result<(), &'static str> {
-    if bytes.is_empty() {
-        return Err(codes::EMPTY);
-    }
-    if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(codes::TOO_LARGE);
-    }
-    Ok(())
-}
-
-/// The PDF check on its own, synchronous (the fuzz target calls it directly): by content, never by name.
-pub fn inspect_pdf(bytes: &[u8], max_pages: usize) -> Result<PdfInfo, &'static str> {
-    check_size(bytes)?;
-    // A PDF starts with its header (within the first KiB, as readers allow)…
-    let head = &bytes[..bytes.len().min(1024)];
-    if !head.windows(5).any(|w| w == b"%PDF-") {
-        return Err(codes::NOT_PDF);
-    }
-    // …and ends with an end-of-file marker: without one it was cut short.
-    let tail = &bytes[bytes.len().saturating_sub(2048)..];
-    if !tail.windows(5).any(|w| w == b"%%EOF") {
-        return Err(codes::MALFORMED);
-    }
-    let doc = match lopdf::Document::load_mem(bytes) {
-        Ok(doc) => doc,
-        // lopdf tries the empty password on an encrypted file and fails on the rest: still "encrypted".
-        Err(_) if mentions_encrypt(bytes) => return Err(codes::ENCRYPTED),
-        Err(_) => return Err(codes::MALFORMED),
-    };
-    if doc.was_encrypted() || doc.trailer.has(b"Encrypt") {
-        return Err(codes::ENCRYPTED);
-    }
-    if doc.trailer.get(b"Root").and_then(lopdf::Object::as_reference).is_err() || doc.catalog().is_err() {
-        return Err(codes::MALFORMED);
-    }
-    // Counted up to one past the limit: a page tree of millions is not walked to the end.
-    let pages = doc.page_iter().take(max_pages.saturating_add(1)).count();
-    if pages == 0 {
-        return Err(codes::NO_PAGES);
-    }
-    if pages > max_pages {
-        return Err(codes::TOO_MANY_PAGES);
-    }
-    Ok(PdfInfo { pages })
-}
-
-/// An `/Encrypt` key in a trailer (or cross-reference stream) dictionary.
-fn mentions_encrypt(bytes: &[u8]) -> bool {
-    bytes.windows(8).any(|w| w == b"/Encrypt")
+    config.reader.inspect(bytes, config.max_pages).await
 }
 
 /// clamd's answer about one stream.
@@ -270,16 +195,5 @@ mod tests {
         );
         assert!(parse_reply(b"INSTREAM size limit exceeded. ERROR\0").is_err());
         assert!(parse_reply(b"").is_err());
-    }
-
-    #[test]
-    fn documents_are_checked_by_content_not_by_name() {
-        assert_eq!(inspect_pdf(b"", MAX_PAGES), Err(codes::EMPTY));
-        assert_eq!(inspect_pdf(b"MZ\x90\x00 an executable", MAX_PAGES), Err(codes::NOT_PDF));
-        assert_eq!(inspect_pdf(b"%PDF-1.7 but cut short", MAX_PAGES), Err(codes::MALFORMED));
-        assert_eq!(inspect_pdf(b"%PDF-1.7 garbage %%EOF", MAX_PAGES), Err(codes::MALFORMED));
-        assert_eq!(inspect_pdf(&super::super::demo::sample_pdf("ok"), MAX_PAGES), Ok(PdfInfo { pages: 1 }));
-        assert_eq!(inspect_pdf(&super::super::demo::sample_pdf("ok"), 0), Err(codes::TOO_MANY_PAGES));
-        assert_eq!(inspect_pdf(&vec![b' '; MAX_UPLOAD_BYTES + 1], MAX_PAGES), Err(codes::TOO_LARGE));
     }
 }
