@@ -25,7 +25,7 @@ impl Limits {
     pub const DEFAULT: Limits = Limits {
         max_stream_bytes: 64 << 20,
         max_file_bytes: 256 << 20,
-        max_page_content_bytes: 32 << 20,
+        max_page_content_bytes: 16 << 20,
         max_form_depth: 12,
         max_operations: 3_000_000,
     };
