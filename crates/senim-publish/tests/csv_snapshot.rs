@@ -49,3 +49,33 @@ fn russian_csv_header_and_fallbacks() {
     );
     assert_eq!(String::from_utf8(csv.bytes.clone()).unwrap(), expected);
 }
+
+/// Issue 16, finding 3: texts that a spreadsheet would run as formulas are published inert in the CSV
+/// (an apostrophe first, OWASP's rule), and exactly in N.json.
+#[test]
+fn formulas_in_published_texts_are_inert_in_the_csv() {
+    let mut entry = entry_of_company();
+    entry.system_name = text("=HYPERLINK(\"http://evil.example\",\"Ақыл\")", "+cmd|' /C calc'!A0");
+    entry.area = text("@SUM(1+1)", "-2+3");
+    entry.functionality = text("Талдайды\r\n=2+2", "\t=1");
+    let edition = build_edition(2, None, vec![entry]);
+    let kk = String::from_utf8(edition.artifacts.iter().find(|a| a.name == "2.kk.csv").unwrap().bytes.clone()).unwrap();
+    let row = kk.split("\r\n").nth(1).unwrap();
+    assert!(row.starts_with("1,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Ақыл\"\")\","), "{row}");
+    assert!(row.contains(",'@SUM(1+1),"), "{row}");
+    assert!(kk.contains("\"Талдайды\r\n'=2+2\""), "{kk}");
+    let ru = String::from_utf8(edition.artifacts.iter().find(|a| a.name == "2.ru.csv").unwrap().bytes.clone()).unwrap();
+    assert!(ru.contains("\n1,'+cmd|' /C calc'!A0,"), "{ru}");
+    assert!(ru.contains(",'-2+3,"), "{ru}");
+    // The projection trims the tab; what is left still starts with `=`.
+    assert!(ru.contains(",'=1,"), "{ru}");
+    for line in kk.split(['\r', '\n']).chain(ru.split(['\r', '\n'])) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '@', '\t']), "a live formula: {cell:?}");
+        }
+    }
+    let names: Vec<&str> = edition.artifacts.iter().map(|a| a.name.as_str()).collect();
+    let html = edition.artifacts.iter().find(|a| a.name == "2.kk.html").unwrap_or_else(|| panic!("{names:?}"));
+    assert!(String::from_utf8_lossy(&html.bytes).contains("=HYPERLINK"), "other renderings keep the text exactly");
+}

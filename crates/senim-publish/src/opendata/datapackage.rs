@@ -48,6 +48,7 @@ pub fn data_package(manifest: &Manifest, files_base: &str, license: &License) ->
                 // name, and frictionless 5 drops the BOM under plain `utf-8` (checked in CI), so the
                 // Python-only `utf-8-sig` is not needed.
                 "encoding": "utf-8",
+                "description": CSV_DESCRIPTION,
                 "bytes": a.bytes,
                 "hash": format!("sha256:{}", a.sha256),
                 "dialect": {
@@ -72,6 +73,12 @@ pub fn data_package(manifest: &Manifest, files_base: &str, license: &License) ->
         "resources": resources,
     })
 }
+
+/// Said of every CSV resource (issue 16, finding 3): how a reader gets the exact text back.
+pub const CSV_DESCRIPTION: &str = "Annex 2 of the Rules (Order No. 196/НҚ). A cell, or a line within a cell, \
+    that would start with =, +, -, @, a tab or a carriage return starts with an apostrophe (') instead, so that \
+    no spreadsheet runs it as a formula; remove that one apostrophe to read the text as the body published it. \
+    The signed edition's N.json holds every text exactly.";
 
 /// The Table Schema of the CSV in `lang`: field names are its header cells, in order.
 pub fn table_schema(lang: Lang) -> Value {
