@@ -56,6 +56,30 @@ async fn registered(app: &TestApp, email: &str, bin: &str) -> String {
 }
 
 dual_tests! {
+    // Issue 16, finding 4: `next` leaves the site neither after the language switch nor after sign-in;
+    // a CR LF in it is no longer a 500.
+    async fn next_never_leaves_the_site(db: TestDb) {
+        let app = TestApp::new(db).await;
+        app.user("a@dariger.kz", Role::Applicant, None).await;
+        // As a query string (percent-encoded) and as the form field it becomes (decoded).
+        for (query, field) in [
+            ("/%5Cevil.example", "/\\evil.example"),
+            ("//evil.example", "//evil.example"),
+            ("/%09/evil.example", "/\t/evil.example"),
+            ("/%0d%0aX", "/\r\nX"),
+            ("%2F%2Fevil.example", "%2F%2Fevil.example"),
+        ] {
+            let r = app.get(&format!("/lang/ru?next={query}"), None).await;
+            assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/".to_owned()), "language switch, {query}");
+            let r = app.form("/signin", None, &[("email", "a@dariger.kz"), ("password", PASSWORD), ("next", field)]).await;
+            assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/applications".to_owned()), "sign-in, {query}");
+        }
+        let r = app.get("/lang/ru?next=/%5C%5Cevil.example", None).await;
+        assert_eq!(r.location(), "/");
+        let r = app.get("/lang/kk?next=/bodies/health/list%3Fq%3D%D0%90", None).await;
+        assert_eq!(r.location(), "/bodies/health/list?q=%D0%90", "a path on the site is kept");
+    }
+
     async fn a_new_applicant_registers_confirms_the_address_and_signs_in(db: TestDb) {
         let app = TestApp::new(db).await;
         let page = app.get("/register", None).await;

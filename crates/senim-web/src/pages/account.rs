@@ -32,8 +32,94 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
+/// `next` if it is a path on this site, else empty (issue 16, finding 4). Browsers read `/\evil.example`,
+/// `/%5Cevil.example` and `/%09/evil.example` as another host, so the rule is checked on the decoded text:
+/// one `/`, then a path character (or nothing); no backslash or control character (tab, CR, LF…) anywhere.
+/// Spaces and non-ASCII letters (a search for «Ақыл») are percent-encoded, so that the answer is always a
+/// valid `Location`.
 pub(crate) fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_default()
+    next.filter(|n| is_local_path(n)).map(|n| location_safe(&n)).unwrap_or_default()
+}
+
+fn is_local_path(next: &str) -> bool {
+    let bad = |c: char| c == '\\' || c.is_control() || (c.is_whitespace() && c != ' ');
+    let decoded = percent_decoded(next);
+    let mut chars = decoded.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !decoded.chars().any(bad)
+        && !next.chars().any(bad)
+}
+
+fn location_safe(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == ' ' || !c.is_ascii() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `%XX` sequences decoded (twice over, so `%255C` counts as a backslash too); invalid ones kept as they are.
+fn percent_decoded(s: &str) -> String {
+    fn once(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if b[i] == b'%'
+                && let (Some(h), Some(l)) = (b.get(i + 1).and_then(|&c| hex(c)), b.get(i + 2).and_then(|&c| hex(c)))
+            {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    once(&once(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    /// Issue 16, finding 4: every way the test left the site goes home instead.
+    #[test]
+    fn next_is_a_path_on_this_site_or_nothing() {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/%5Cevil.example",
+            "/%5cevil.example",
+            "/%255Cevil.example",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/%2F/evil.example",
+            "/%0d%0aX",
+            "/\r\nSet-Cookie: x",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "%2F%2Fevil.example",
+        ] {
+            assert_eq!(local_path(Some(bad.to_owned())), "", "{bad:?}");
+        }
+        for good in ["/", "/applications", "/review/abc?lang=ru", "/bodies/health/list?q=%D0%90", "/a%20b"] {
+            assert_eq!(local_path(Some(good.to_owned())), good, "{good:?}");
+        }
+        // As the query string arrives decoded: a valid Location again.
+        assert_eq!(local_path(Some("/search?q=Ақ ыл".to_owned())), "/search?q=%D0%90%D2%9B%20%D1%8B%D0%BB");
+    }
 }
 
 pub async fn signin_page(p: Ctx, Query(q): Query<NextQuery>) -> Response {

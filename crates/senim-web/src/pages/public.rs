@@ -61,7 +61,7 @@ pub async fn switch_language(
     {
         tracing::warn!(error = %e, "saving the language of e-mails");
     }
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let next = Some(super::account::local_path(q.next)).filter(|n| !n.is_empty()).unwrap_or_else(|| "/".into());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
 }
