@@ -1,11 +1,9 @@
 //! The pages' decoding of an Annex 1 form: `application/x-www-form-urlencoded` bytes as axum's `Form`
 //! reads them (`serde_urlencoded` into pairs), the flat values into an `ApplicationForm`
-//! (`senim-web/src/pages/form.rs`, compiled here as it is), then the draft and completeness checks.
+//! (`senim_domain::fields`), then the draft and completeness checks.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../crates/senim-web/src/pages/form.rs"]
-mod form;
+use senim_domain::fields as form;
 
 use libfuzzer_sys::fuzz_target;
 

@@ -21,6 +21,7 @@ pub mod annex2;
 pub mod application;
 pub mod calendar;
 pub mod crosscheck;
+pub mod fields;
 pub mod identity;
 pub mod lang;
 pub mod review;

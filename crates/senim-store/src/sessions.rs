@@ -1,91 +1,57 @@
-//! Web sessions in the application's own database (tower-sessions' `SessionStore`), so that a session
-//! made on one instance works on every other, and an administrator can revoke it.
-
-use tower_sessions_core::session::{Id, Record};
-use tower_sessions_core::session_store::{self, ExpiredDeletion, SessionStore};
+//! Web sessions in the application's own database, so that a session made on one instance works on every
+//! other, and an administrator can revoke it. The records are tower-sessions' JSON; `senim-web`'s
+//! session store (the HTTP side) reads and writes them through these queries.
 
 use crate::{Store, on_pool};
 
-#[derive(Debug, Clone)]
-pub struct DbSessionStore {
-    store: Store,
+/// Inserts a new session record; `false` if the id is taken (the caller draws another).
+pub async fn insert_new(store: &Store, id: &str, data: &[u8], expires_at: i64) -> crate::Result<bool> {
+    let inserted = on_pool!(store, p => sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(p)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(inserted == 1)
 }
 
-impl DbSessionStore {
-    pub fn new(store: Store) -> Self {
-        Self { store }
-    }
+/// Writes a session record, new or not.
+pub async fn save(store: &Store, id: &str, data: &[u8], expires_at: i64) -> crate::Result<()> {
+    on_pool!(store, p => sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(p)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
-fn backend(e: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(e.to_string())
+/// The record of a session that has not expired at `now` (Unix seconds).
+pub async fn load(store: &Store, id: &str, now: i64) -> crate::Result<Option<Vec<u8>>> {
+    Ok(on_pool!(store, p => sqlx::query_scalar(
+        "SELECT data FROM sessions WHERE id = $1 AND expires_at > $2",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(p)
+    .await)?)
 }
 
-#[async_trait::async_trait]
-impl SessionStore for DbSessionStore {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        // A fresh random id; on the (astronomically unlikely) collision, draw again.
-        loop {
-            let data = serde_json::to_vec(&*record).map_err(backend)?;
-            let inserted = on_pool!(self.store, p => sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(&data)
-            .bind(record.expiry_date.unix_timestamp())
-            .execute(p)
-            .await.map(|r| r.rows_affected()))
-            .map_err(backend)?;
-            if inserted == 1 {
-                return Ok(());
-            }
-            record.id = Id::default();
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_vec(record).map_err(backend)?;
-        on_pool!(self.store, p => sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(record.id.to_string())
-        .bind(&data)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(p)
-        .await.map(|r| r.rows_affected()))
-        .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let now = jiff::Timestamp::now().as_second();
-        let data: Option<Vec<u8>> = on_pool!(self.store, p => sqlx::query_scalar(
-            "SELECT data FROM sessions WHERE id = $1 AND expires_at > $2",
-        )
-        .bind(id.to_string())
-        .bind(now)
-        .fetch_optional(p)
-        .await)
-        .map_err(backend)?;
-        data.map(|d| serde_json::from_slice(&d).map_err(backend)).transpose()
-    }
-
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        on_pool!(self.store, p => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.to_string()).execute(p).await.map(|r| r.rows_affected()))
-            .map_err(backend)?;
-        Ok(())
-    }
+pub async fn delete(store: &Store, id: &str) -> crate::Result<()> {
+    on_pool!(store, p => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
-#[async_trait::async_trait]
-impl ExpiredDeletion for DbSessionStore {
-    async fn delete_expired(&self) -> session_store::Result<()> {
-        let now = jiff::Timestamp::now().as_second();
-        on_pool!(self.store, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await.map(|r| r.rows_affected()))
-            .map_err(backend)?;
-        Ok(())
-    }
+/// Deletes the sessions expired at `now` (Unix seconds): how many.
+pub async fn delete_expired(store: &Store, now: i64) -> crate::Result<u64> {
+    Ok(
+        on_pool!(store, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await.map(|r| r.rows_affected()))?,
+    )
 }
 
 /// Ends every web session of a user (an account disabled): the session record is tower-sessions'

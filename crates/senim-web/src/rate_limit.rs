@@ -42,7 +42,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::{Config, i18n, pages};
+use crate::{i18n, pages};
 
 /// Requests per minute; `0` is no limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,7 +225,7 @@ pub struct Limiters {
 }
 
 impl Limiters {
-    pub fn new(config: &Config) -> Arc<Limiters> {
+    pub fn new(config: &crate::Http) -> Arc<Limiters> {
         let limits = config.rate_limits.clone().unwrap_or_default();
         Arc::new(Limiters {
             on: config.rate_limits.is_some(),

@@ -1,10 +1,10 @@
 //! The layers every request passes: sessions, rate limits, CSRF, security headers, size limits, panics caught,
 //! metrics, and a request id with its log span (see [`crate::telemetry`]).
 
+use crate::sessions::DbSessionStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue};
-use senim_store::sessions::DbSessionStore;
 use tower_http::csrf::CsrfLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -29,9 +29,9 @@ pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
         .with_name("senim_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(state.config.secure_cookies)
+        .with_secure(state.http.secure_cookies)
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
-    let limits = crate::rate_limit::Limiters::new(&state.config);
+    let limits = crate::rate_limit::Limiters::new(&state.http);
     router
         .layer(sessions)
         // Before sessions are loaded: a flood of sign-ins costs no database work (see rate_limit.rs).

@@ -22,7 +22,6 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::sync::atomic::AtomicI64;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -31,14 +30,10 @@ use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusC
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
-use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::Histogram;
-use prometheus_client::registry::Registry;
 use tower::{Layer, Service};
 use tracing::Instrument;
+
+use senim_app::metrics::Metrics;
 
 use crate::AppState;
 
@@ -145,8 +140,7 @@ where
         req.extensions_mut().insert(RequestId(id));
         let started = Instant::now();
         let served = async move {
-            metrics.in_flight.inc();
-            let _in_flight = InFlight(&metrics.in_flight);
+            let _in_flight = metrics.request_started();
             let answer = AssertUnwindSafe(async move { inner.call(req).await }).catch_unwind().await;
             let mut res = match answer {
                 Ok(Ok(res)) => res,
@@ -161,8 +155,7 @@ where
             headers.insert(X_REQUEST_ID, value);
             let latency = started.elapsed();
             let status = res.status();
-            let labels = HttpLabels { method, route, status: status_class(status) };
-            metrics.http.get_or_create(&labels).observe(latency.as_secs_f64());
+            metrics.observe_request(method, route, status_class(status), latency.as_secs_f64());
             let latency_ms = latency.as_micros() as f64 / 1000.0;
             if status.is_server_error() {
                 tracing::error!(status = status.as_u16(), latency_ms, "finished processing request");
@@ -191,130 +184,6 @@ fn panic_response(panic: &(dyn std::any::Any + Send), api: bool) -> Response {
     }
 }
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct HttpLabels {
-    method: &'static str,
-    route: String,
-    /// `2xx`, `3xx`, `4xx`, `5xx`.
-    status: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct QueueLabels {
-    queue: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct OutboxLabels {
-    state: &'static str,
-}
-
-type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
-
-fn latency_histogram() -> Histogram {
-    // 1 ms … ~16 s.
-    Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 16.0])
-}
-
-fn publication_histogram() -> Histogram {
-    // Publishing renders every artifact of the List: 50 ms for a few entries, minutes for 100k.
-    Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0])
-}
-
-/// This instance's metrics and the gauges filled from the database at each scrape.
-pub struct Metrics {
-    registry: Registry,
-    http: HistogramFamily<HttpLabels>,
-    in_flight: Gauge<i64, AtomicI64>,
-    publications: Histogram,
-    reminders: Counter,
-    reminder_messages: Counter,
-    queues: Family<QueueLabels, Gauge<i64, AtomicI64>>,
-    outbox: Family<OutboxLabels, Gauge<i64, AtomicI64>>,
-}
-
-impl std::fmt::Debug for Metrics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Metrics")
-    }
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        let mut registry = Registry::with_prefix("senim");
-        let http: HistogramFamily<HttpLabels> = Family::new_with_constructor(latency_histogram);
-        registry.register(
-            "http_request_duration_seconds",
-            "Time to the response's head, by method, route template and status class",
-            http.clone(),
-        );
-        let in_flight = Gauge::<i64, AtomicI64>::default();
-        registry.register("http_requests_in_flight", "Requests being served by this instance", in_flight.clone());
-        let publications = publication_histogram();
-        registry.register(
-            "publication_duration_seconds",
-            "Time this instance took to publish an edition (read, render, sign, store)",
-            publications.clone(),
-        );
-        let reminders = Counter::default();
-        registry.register("reminders", "Deadline reminders claimed and queued by this instance", reminders.clone());
-        let reminder_messages = Counter::default();
-        registry.register(
-            "reminder_messages",
-            "E-mails queued by this instance for deadline reminders",
-            reminder_messages.clone(),
-        );
-        let queues = Family::<QueueLabels, Gauge<i64, AtomicI64>>::default();
-        registry.register(
-            "queue_depth",
-            "Work waiting, all bodies: awaiting_decision (applications), awaiting_publication (inclusions)",
-            queues.clone(),
-        );
-        let outbox = Family::<OutboxLabels, Gauge<i64, AtomicI64>>::default();
-        registry.register(
-            "outbox_messages",
-            "Unsent e-mails: queued (not tried or being sent), failed (will retry), given_up",
-            outbox.clone(),
-        );
-        Metrics { registry, http, in_flight, publications, reminders, reminder_messages, queues, outbox }
-    }
-}
-
-impl Metrics {
-    /// Records the time one published edition took.
-    pub fn observe_publication(&self, started: Instant) {
-        self.publications.observe(started.elapsed().as_secs_f64());
-    }
-
-    /// Counts the reminders (and their e-mails) one run queued.
-    pub fn reminders_sent(&self, reminders: usize, messages: usize) {
-        self.reminders.inc_by(reminders as u64);
-        self.reminder_messages.inc_by(messages as u64);
-    }
-
-    /// The text exposition, after refreshing the database gauges.
-    pub async fn render(&self, store: &senim_store::Store) -> Result<String, senim_store::StoreError> {
-        let d = senim_store::gauges::depths(store).await?;
-        self.queues.get_or_create(&QueueLabels { queue: "awaiting_decision" }).set(d.awaiting_decision);
-        self.queues.get_or_create(&QueueLabels { queue: "awaiting_publication" }).set(d.awaiting_publication);
-        self.outbox.get_or_create(&OutboxLabels { state: "queued" }).set(d.outbox_queued);
-        self.outbox.get_or_create(&OutboxLabels { state: "failed" }).set(d.outbox_failed);
-        self.outbox.get_or_create(&OutboxLabels { state: "given_up" }).set(d.outbox_given_up);
-        let mut out = String::new();
-        prometheus_client::encoding::text::encode(&mut out, &self.registry).expect("writing to a String");
-        Ok(out)
-    }
-}
-
-/// Decrements the in-flight gauge however the request ends (a dropped connection included).
-struct InFlight<'a>(&'a Gauge<i64, AtomicI64>);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.dec();
-    }
-}
-
 /// Whether this request may read the metrics (see the module's documentation).
 fn may_read(token: Option<&str>, headers: &HeaderMap, ext: &Extensions) -> bool {
     if let Some(expected) = token {
@@ -333,7 +202,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// `GET /metrics`.
 pub async fn handler(State(state): State<AppState>, headers: HeaderMap, ext: Extensions) -> Response {
-    if !may_read(state.config.metrics_token.as_deref(), &headers, &ext) {
+    if !may_read(state.http.metrics_token.as_deref(), &headers, &ext) {
         return (StatusCode::FORBIDDEN, "metrics: loopback only, or Authorization: Bearer SENIM_METRICS_TOKEN\n")
             .into_response();
     }
@@ -479,8 +348,7 @@ mod tests {
         let failed = line("boom-api", "finished processing request").unwrap_or_else(|| panic!("{logs}"));
         assert!(failed.contains("ERROR") && failed.contains("status=500"), "{failed}");
 
-        let mut text = String::new();
-        prometheus_client::encoding::text::encode(&mut text, &metrics.registry).unwrap();
+        let text = metrics.text();
         let count = |labels: &str| {
             let start = format!("senim_http_request_duration_seconds_count{{{labels}}} ");
             text.lines().find_map(|l| l.strip_prefix(start.as_str())).map(str::to_owned)

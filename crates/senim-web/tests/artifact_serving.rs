@@ -147,7 +147,7 @@ dual_tests! {
 
     async fn within_the_read_ttl_the_lists_are_answered_from_memory(db: TestDb) {
         // An hour, so that a change made behind the cache's back stays unseen for the whole test.
-        let config = senim_web::Config { read_ttl: std::time::Duration::from_secs(3600), ..Default::default() };
+        let config = senim_web::Config { app: senim_app::Config { read_ttl: std::time::Duration::from_secs(3600), ..Default::default() }, ..Default::default() };
         let h = Health::with_app(TestApp::with_config(db, config).await, "a@example.kz").await;
         h.include(complete_form("Бірінші жүйе")).await;
         h.publish().await;

@@ -132,7 +132,10 @@ dual_tests! {
         let before_the_fix = senim_web::AppState::load(
             b.app.state.store.clone(),
             senim_web::Config {
-                uploads: senim_web::services::uploads::UploadConfig { reader: accepting_reader(), ..Default::default() },
+                app: senim_app::Config {
+                    uploads: senim_web::services::uploads::UploadConfig { reader: accepting_reader(), ..Default::default() },
+                    ..Default::default()
+                },
                 ..Default::default()
             },
         )

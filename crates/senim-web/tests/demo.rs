@@ -6,7 +6,7 @@ use senim_web::{AppState, Config};
 
 dual_tests! {
     async fn demo_has_every_status_and_a_published_edition(db: TestDb) {
-        let state = AppState::load(db.store.clone(), Config { demo: true, ..Config::default() }).await.unwrap();
+        let state = AppState::load(db.store.clone(), Config { app: senim_app::Config { demo: true, ..Default::default() }, ..Default::default() }).await.unwrap();
         let accounts = senim_web::services::demo::load(&state).await.unwrap().expect("empty database");
         let roles: Vec<&str> = accounts.iter().map(|a| a.role.code()).collect();
         assert_eq!(roles, ["applicant", "reviewer", "publisher", "body_admin", "admin", "observer"]);

@@ -281,7 +281,7 @@ dual_tests! {
     }
 
     async fn the_administrator_reads_the_demo_mailbox_and_nobody_else_does(db: TestDb) {
-        let app = app_with(db, Config { demo: true, ..Config::default() }).await;
+        let app = app_with(db, Config { app: senim_app::Config { demo: true, ..Default::default() }, ..Default::default() }).await;
         app.user("admin@example.kz", Role::Admin, None).await;
         app.user("a@example.kz", Role::Applicant, None).await;
         app.user("r@health.kz", Role::Reviewer, Some("health")).await;

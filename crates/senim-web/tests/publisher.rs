@@ -428,7 +428,7 @@ dual_tests! {
     async fn with_a_key_passphrase_new_signing_keys_are_stored_sealed(db: TestDb) {
         use senim_web::services::key_vault::{self, Passphrase};
         let pass = Passphrase("a long key passphrase".into());
-        let config = senim_web::Config { key_passphrase: Some(pass), ..senim_web::Config::default() };
+        let config = senim_web::Config { app: senim_app::Config { key_passphrase: Some(pass), ..Default::default() }, ..Default::default() };
         let sealed_state = senim_web::AppState::load(db.store.clone(), config).await.unwrap();
         senim_web::services::demo::ensure_bodies(&sealed_state).await.unwrap();
         let key = senim_web::services::publication::signing_key(&sealed_state).await.unwrap();
@@ -441,7 +441,7 @@ dual_tests! {
         // Without the passphrase (or with a wrong one) a sealed key cannot sign: an error, not a new key.
         let plain = senim_web::AppState::load(db.store.clone(), senim_web::Config::default()).await.unwrap();
         assert!(senim_web::services::publication::signing_key(&plain).await.is_err());
-        let wrong = senim_web::Config { key_passphrase: Some(Passphrase("wrong".into())), ..senim_web::Config::default() };
+        let wrong = senim_web::Config { app: senim_app::Config { key_passphrase: Some(Passphrase("wrong".into())), ..Default::default() }, ..Default::default() };
         let wrong = senim_web::AppState::load(db.store.clone(), wrong).await.unwrap();
         assert!(senim_web::services::publication::signing_key(&wrong).await.is_err());
         assert_eq!(senim_store::keys::all(&db.store).await.unwrap().len(), 1);

@@ -29,7 +29,12 @@ const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TES
 
 /// A TestApp whose server has `uploads` as its intake settings.
 async fn app_with(db: TestDb, uploads: UploadConfig) -> TestApp {
-    let state = AppState::load(db.store.clone(), Config { uploads, ..Config::default() }).await.unwrap();
+    let state = AppState::load(
+        db.store.clone(),
+        Config { app: senim_app::Config { uploads, ..Default::default() }, ..Default::default() },
+    )
+    .await
+    .unwrap();
     senim_web::services::demo::ensure_bodies(&state).await.unwrap();
     let router = senim_web::app(state.clone());
     TestApp { db, state, router }

@@ -353,9 +353,10 @@ dual_tests! {
             assert!(r.text().contains("XSS-name-kk &lt;script&gt;") || r.text().contains("XSS-amended-name-kk &lt;script&gt;"),
                 "edition {n}'s HTML shows the name escaped");
         }
-        // CSV is data, written verbatim as its renderer documents: the formula-like owner stays as typed.
+        // CSV is data: the formula-like owner is published inert, an apostrophe first (issue 16, finding 3).
         let csv = app.get("/bodies/health/editions/2/files/2.kk.csv", None).await;
         assert_eq!(csv.status, StatusCode::OK);
-        assert!(csv.text().contains("\"=HYPERLINK(\"\"http://evil.example\"\",\"\"XSS-csv\"\")\""), "{}", csv.text());
+        assert!(csv.text().contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"XSS-csv\"\")\""), "{}", csv.text());
+        assert!(!csv.text().contains(",\"=HYPERLINK"), "no live formula: {}", csv.text());
     }
 }

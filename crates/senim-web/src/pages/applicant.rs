@@ -12,11 +12,11 @@ use senim_domain::sections::Section;
 use senim_store::applications::{self as apps, Application, Attachment, Round};
 use senim_store::{blobs, bodies};
 
-use super::form::{LANG_FIELDS, Values, flatten, unflatten};
 use super::{Ctx, error_page, render, require_user, see_other, service_error};
 use crate::AppState;
 use crate::services::ServiceError;
 use crate::services::applications::{self as svc, MAX_UPLOAD_BYTES};
+use senim_domain::fields::{LANG_FIELDS, Values, flatten, unflatten};
 
 pub struct BodyOption {
     pub code: String,

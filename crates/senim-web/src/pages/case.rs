@@ -10,11 +10,11 @@ use senim_domain::status::Status;
 use senim_store::applications::{self as apps, Application, Round};
 use senim_store::{audit, bodies};
 
-use super::form::flatten;
 use super::{Ctx, error_page, render, require_user, service_error};
 use crate::AppState;
 use crate::services::applications as svc;
 use crate::services::documents;
+use senim_domain::fields::flatten;
 
 /// One thing that happened to an application.
 pub struct Event {

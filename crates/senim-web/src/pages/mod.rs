@@ -26,7 +26,6 @@ pub mod dashboard;
 pub mod document;
 pub mod editions;
 pub mod entry;
-pub mod form;
 pub mod list;
 pub mod opendata;
 pub mod organisation;
@@ -234,14 +233,7 @@ pub fn require_user(p: &Ctx) -> Result<&User, Response> {
     p.user.as_ref().ok_or_else(|| Redirect::to(&format!("/signin?next={}", urlencode(&p.path))).into_response())
 }
 
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use senim_app::percent::encode as urlencode;
 
 /// A redirect after a successful POST (303, so the browser GETs the result).
 pub fn see_other(to: &str) -> Response {

@@ -17,6 +17,10 @@ use crate::error::ApiError;
 use crate::services::ServiceError;
 use crate::services::lists::{self, site_url};
 
+fn host(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok())
+}
+
 /// How long a "latest" file may be cached: a new edition shows within five minutes, and a reader who
 /// needs the exact edition follows `Content-Location` to the immutable file.
 pub const LATEST_CACHE: &str = "public, max-age=300";
@@ -74,7 +78,7 @@ fn atom(xml: String) -> Response {
 
 /// `/feed.atom`: every edition of every body, newest first, in the reader's language.
 pub async fn site_feed(p: Ctx, State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let site = site_url(&state, &headers);
+    let site = site_url(&state, host(&headers));
     let all = editions::summaries(&state.store, None).await.map_err(|e| api_error(e.into()))?;
     let entries = lists::feed_entries(&site, p.lang, &all).map_err(api_error)?;
     let url = format!("{site}/feed.atom");
@@ -91,7 +95,7 @@ pub async fn body_feed(
 ) -> Result<Response, ApiError> {
     let body =
         bodies::get(&state.store, &code).await.map_err(|e| api_error(e.into()))?.ok_or_else(ApiError::not_found)?;
-    let site = site_url(&state, &headers);
+    let site = site_url(&state, host(&headers));
     let all = editions::summaries(&state.store, Some(&code)).await.map_err(|e| api_error(e.into()))?;
     let entries = lists::feed_entries(&site, p.lang, &all).map_err(api_error)?;
     let url = format!("{site}/bodies/{code}/feed.atom");
@@ -118,7 +122,8 @@ pub async fn datapackage(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let manifest = current_manifest(&state, &code).await?;
-    let base = format!("{}/api/v1/bodies/{code}/editions/{}/files/", site_url(&state, &headers), manifest.edition);
+    let base =
+        format!("{}/api/v1/bodies/{code}/editions/{}/files/", site_url(&state, host(&headers)), manifest.edition);
     Ok(json("application/json", &opendata::data_package(&manifest, &base, &CC_BY_4_0)))
 }
 
@@ -129,7 +134,7 @@ pub async fn dcat(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let manifest = current_manifest(&state, &code).await?;
-    Ok(json("application/ld+json", &opendata::dcat_dataset(&manifest, &site_url(&state, &headers), &CC_BY_4_0)))
+    Ok(json("application/ld+json", &opendata::dcat_dataset(&manifest, &site_url(&state, host(&headers)), &CC_BY_4_0)))
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@ use senim_store::applications::{self as apps, Application, Attachment, Round};
 use senim_store::staff::QueueFilter;
 use senim_store::users::User;
 
-use super::form::{Values, flatten};
 use super::{Ctx, error_page, render, require_user, see_other, service_error};
 use crate::AppState;
 use crate::services::{ServiceError, applications as app_svc, review, second_factor};
+use senim_domain::fields::{Values, flatten};
 
 /// The signed-in staff member, if their role is one of `roles` (body roles need their body). Staff
 /// who must enrol a second factor are sent to do so first.

@@ -14,11 +14,11 @@ use senim_store::applications::{self as apps, Application, Attachment};
 use senim_store::bodies;
 
 use super::applicant::{FormPage, applicant, body_options};
-use super::form::{Values, flatten, unflatten};
 use super::{Ctx, render, see_other, service_error};
 use crate::AppState;
 use crate::services::ServiceError;
 use crate::services::applications as svc;
+use senim_domain::fields::{Values, flatten, unflatten};
 
 /// One line of the task list.
 pub struct Task {

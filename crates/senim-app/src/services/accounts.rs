@@ -18,7 +18,7 @@ use serde_json::json;
 use super::notify::mail;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
-use crate::auth;
+use crate::passwords as auth;
 
 /// Shortest password accepted; long passphrases are welcome (NIST SP 800-63B: length over rules).
 pub const MIN_PASSWORD_CHARS: usize = 10;

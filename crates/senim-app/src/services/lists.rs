@@ -1,7 +1,6 @@
 //! The public side of the Lists (Rules §7): what each body's List shows besides its entries — the
 //! declared next update, the open-data descriptors and feeds — read from stored, signed editions only.
 
-use axum::http::{HeaderMap, header};
 use jiff::civil::Date;
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
@@ -55,18 +54,15 @@ pub async fn next_update(state: &AppState, code: &str) -> ServiceResult<NextUpda
     })
 }
 
-/// The site's public base URL without a trailing slash: `SENIM_PUBLIC_URL`, or else what the request
+/// The site's public base URL without a trailing slash: `SENIM_PUBLIC_URL`, or else the host the request
 /// was addressed to (feeds and descriptors need absolute URLs).
-pub fn site_url(state: &AppState, headers: &HeaderMap) -> String {
+pub fn site_url(state: &AppState, host: Option<&str>) -> String {
     let configured = state.config.public_url.trim_end_matches('/');
     if !configured.is_empty() {
         return configured.to_owned();
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
-        .unwrap_or("localhost");
+    let host =
+        host.filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
     format!("http://{host}")
 }
 

@@ -1,13 +1,14 @@
-//! The Annex 1 form as flat HTML fields (`applicant.name`, `system.name.kk`, …) and back.
+//! The Annex 1 form as flat named fields (`applicant.name`, `system.name.kk`, …) and back: the names of
+//! the HTML form's inputs, of field errors, and of the rows of the Annex 1 document and the round diff.
 //!
-//! The page always re-renders from the flat values the user sent, so a field that does not parse (a
+//! A page always re-renders from the flat values the user sent, so a field that does not parse (a
 //! date like `31.02.2026`) is shown again exactly as typed, with its error beside it.
 
 use std::collections::BTreeMap;
 
+use crate::application::{ApplicantRole, ApplicationForm, FieldError};
+use crate::lang::{Lang, LangText};
 use jiff::civil::Date;
-use senim_domain::application::{ApplicantRole, ApplicationForm, FieldError};
-use senim_domain::lang::{Lang, LangText};
 
 /// Text fields in Kazakh / Russian / English (published texts and the descriptions of Annex 1).
 pub const LANG_FIELDS: [&str; 10] = [

@@ -7,7 +7,7 @@ use senim_domain::lang::Lang;
 use senim_store::applications::{Review, Round};
 
 use crate::i18n::{field_label, t, t_args};
-use crate::pages::form::flatten;
+use senim_domain::fields::flatten;
 
 fn pdf_lang(lang: Lang) -> senim_pdf::Lang {
     match lang {

@@ -196,7 +196,7 @@ pub async fn seed(state: &AppState, body_code: &str, n: usize, progress: Progres
     let user = match users::by_email(&state.store, SEED_USER).await? {
         Some(u) => u,
         None => {
-            let hash = crate::auth::hash_password_blocking(crate::auth::new_token()?).await?;
+            let hash = crate::passwords::hash_password_blocking(crate::passwords::new_token()?).await?;
             let mut tx = state.store.begin().await?;
             let u = users::create(
                 &mut tx,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{applications, publication, review};
 use crate::AppState;
-use crate::auth::hash_password_blocking;
+use crate::passwords::hash_password_blocking;
 
 #[derive(Deserialize)]
 struct BodyData {

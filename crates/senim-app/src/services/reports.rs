@@ -17,7 +17,8 @@ use uuid::Uuid;
 use super::accounts::{link, user_lang};
 use super::notify::mail;
 use super::{ServiceError, ServiceResult, lists};
-use crate::{AppState, auth};
+use crate::AppState;
+use crate::passwords as auth;
 
 /// The Annex 2 fields a reporter can point at, and `other`.
 pub const FIELDS: [&str; 9] =

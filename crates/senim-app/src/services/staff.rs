@@ -13,7 +13,8 @@ use serde_json::json;
 use super::accounts::{link, user_lang};
 use super::notify::mail;
 use super::{ServiceError, ServiceResult};
-use crate::{AppState, auth};
+use crate::AppState;
+use crate::passwords as auth;
 
 /// The roles a body administrator hands out, all within their own body.
 pub const BODY_ROLES: [Role; 3] = [Role::Reviewer, Role::Publisher, Role::BodyAdmin];

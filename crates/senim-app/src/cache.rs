@@ -19,7 +19,7 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use senim_domain::lang::Lang;
 
 /// Default memory budget of the artifact cache (all variants counted): enough for the files a reader
