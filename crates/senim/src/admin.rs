@@ -11,7 +11,8 @@ use senim_domain::lang::Lang;
 use senim_domain::role::Role;
 use senim_store::audit;
 
-use crate::cli::{AdminCommand, CalendarCommand, DbArgs};
+use crate::args::DbArgs;
+use crate::cli::{AdminCommand, CalendarCommand};
 
 pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
     match command {

@@ -1,11 +1,10 @@
-//! The command line: what each command takes (flags and their environment variables).
+//! The command line: the commands and what each takes (flags and their environment variables).
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
-use senim_store::Store;
+use clap::{Parser, Subcommand};
 
+use crate::args::{DbArgs, MailArgs};
 use crate::serve::LimitArgs;
 
 #[derive(Parser)]
@@ -13,81 +12,6 @@ use crate::serve::LimitArgs;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Args, Clone)]
-pub struct DbArgs {
-    /// Directory of the embedded SQLite database.
-    #[arg(long, env = "SENIM_DATA_DIR", default_value = "senim-data", global = true)]
-    pub data_dir: PathBuf,
-    /// Database URL (`sqlite://PATH` or `postgres://…`); overrides --data-dir.
-    #[arg(long, env = "SENIM_DATABASE_URL", global = true)]
-    pub database_url: Option<String>,
-}
-
-/// A one-line progress bar on standard error: `stage [#####.....] done/total`.
-pub fn progress_bar(done: usize, total: usize, stage: &str) {
-    use std::io::Write;
-    let width = 30;
-    let filled = (done * width).checked_div(total).unwrap_or(0).min(width);
-    let mut err = std::io::stderr().lock();
-    let _ = write!(err, "\r{stage:<12} [{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(width - filled));
-    let _ = err.flush();
-}
-
-impl DbArgs {
-    pub async fn open(&self) -> anyhow::Result<Store> {
-        let url = match &self.database_url {
-            Some(u) => u.clone(),
-            None => {
-                std::fs::create_dir_all(&self.data_dir)
-                    .with_context(|| format!("creating {}", self.data_dir.display()))?;
-                format!("sqlite://{}", self.data_dir.join("senim.db").display())
-            }
-        };
-        let store = Store::connect(&url).await.with_context(|| format!("opening the database {}", redact(&url)))?;
-        store.migrate().await.context("migrating the database")?;
-        Ok(store)
-    }
-}
-
-/// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
-    }
-}
-
-/// E-mail delivery from the outbox (see `senim_app::services::mailer`).
-#[derive(Args, Clone)]
-pub struct MailArgs {
-    /// SMTP server: `smtp://host:25`, `smtp://host:587?tls=required`, `smtps://user:pass@host:465`.
-    /// Unset: with --demo, e-mail is kept in the demo mailbox (/admin/mail); otherwise it stays queued.
-    #[arg(long, env = "SENIM_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
-    /// The From of every e-mail.
-    #[arg(long, env = "SENIM_MAIL_FROM", default_value = senim_app::services::mailer::DEFAULT_FROM)]
-    pub mail_from: String,
-}
-
-impl MailArgs {
-    pub fn apply(self, config: &mut senim_app::Config) {
-        config.smtp_url = self.smtp_url.filter(|u| !u.is_empty()).map(senim_app::services::mailer::SmtpUrl);
-        config.mail_from = Some(self.mail_from);
-    }
-}
-
-/// The intake of uploaded documents (see `senim_app::services::uploads`).
-#[derive(Args, Clone)]
-pub struct UploadArgs {
-    /// The most pages an uploaded PDF may have.
-    #[arg(long, env = "SENIM_UPLOAD_MAX_PAGES", default_value_t = senim_app::services::uploads::MAX_PAGES)]
-    pub upload_max_pages: usize,
-    /// Scan every upload with clamd (INSTREAM) at this Unix socket path or host:port. Unset: no scan.
-    /// When set and clamd cannot be reached, uploads are refused ("try again later").
-    #[arg(long, env = "SENIM_CLAMD")]
-    pub clamd: Option<senim_app::services::uploads::ClamdAddr>,
 }
 
 #[derive(Subcommand)]
@@ -240,10 +164,4 @@ pub enum AuditCommand {
         #[command(flatten)]
         db: DbArgs,
     },
-}
-
-/// `SENIM_KEY_PASSPHRASE`: seals new signing keys at rest. Read from the environment only, never a
-/// flag, so that it does not show in the process list.
-pub fn key_passphrase() -> Option<senim_app::services::key_vault::Passphrase> {
-    std::env::var("SENIM_KEY_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(senim_app::services::key_vault::Passphrase)
 }

@@ -12,6 +12,7 @@
 //! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
 
 mod admin;
+mod args;
 mod cli;
 mod serve;
 mod verify;
@@ -22,7 +23,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use senim_store::audit::{self, ChainCheck};
 
-use cli::{AuditCommand, Cli, Command, key_passphrase, progress_bar};
+use args::{key_passphrase, progress_bar};
+use cli::{AuditCommand, Cli, Command};
 
 /// Logs go to standard error through a writer thread, so that a request never waits for the write
 /// of its log line (one INFO line per request); none is dropped: a full buffer makes the logger wait.

@@ -8,7 +8,7 @@ use clap::Args;
 use senim_web::rate_limit::{IpNet, RateLimits};
 use senim_web::{AppState, Config};
 
-use crate::cli::{DbArgs, MailArgs, UploadArgs, key_passphrase};
+use crate::args::{DbArgs, MailArgs, UploadArgs, key_passphrase};
 
 /// Requests per minute (0: no limit) and the proxies believed (see `senim_web::rate_limit`).
 #[derive(Args, Clone)]

@@ -6,6 +6,7 @@
 //! A key stored before the passphrase was set stays raw until the next rotation; reading a sealed key
 //! without the passphrase, or with a wrong one, is an error, never a silent fallback.
 
+pub use crate::config::Passphrase;
 use argon2::Argon2;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 
@@ -13,16 +14,6 @@ use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 pub const MAGIC: &[u8] = b"senim-sealed-key/1";
 const SALT: usize = 16;
 const NONCE: usize = 12;
-
-/// A passphrase that never appears in logs or `Debug` output.
-#[derive(Clone, Default)]
-pub struct Passphrase(pub String);
-
-impl std::fmt::Debug for Passphrase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Passphrase(…)")
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {

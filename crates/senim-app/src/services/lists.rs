@@ -4,12 +4,12 @@
 use jiff::civil::Date;
 use senim_domain::annex2::Annex2Entry;
 use senim_domain::lang::Lang;
-use senim_publish::manifest::SignedManifest;
 use senim_publish::opendata::FeedEntry;
 use senim_store::editions::{self, EditionSummary, StoredEdition};
 use senim_store::entries::{self, Pending};
 
 use super::{ServiceError, ServiceResult};
+pub use crate::published::{BodyHistory, EntryEvent, EntryRecord, parse_entries, signed_manifest};
 use crate::{AppState, i18n};
 
 /// The body's current edition and its entries, or `None` before the first edition.
@@ -17,16 +17,6 @@ pub async fn current(state: &AppState, code: &str) -> ServiceResult<Option<(Stor
     let Some(e) = editions::latest(&state.store, code).await? else { return Ok(None) };
     let entries = parse_entries(&e)?;
     Ok(Some((e, entries)))
-}
-
-/// The entries of a stored edition.
-pub fn parse_entries(e: &StoredEdition) -> ServiceResult<Vec<Annex2Entry>> {
-    serde_json::from_str(&e.entries).map_err(|err| ServiceError::Internal(err.into()))
-}
-
-/// The signed manifest of a stored edition.
-pub fn signed_manifest(json: &str) -> ServiceResult<SignedManifest> {
-    serde_json::from_str(json).map_err(|err| ServiceError::Internal(err.into()))
 }
 
 /// When the List will next change, as far as the body has decided.
@@ -99,107 +89,6 @@ pub fn feed_entries(site: &str, lang: Lang, editions: &[EditionSummary]) -> Serv
         .collect()
 }
 
-/// What happened to an entry in one edition.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EntryEvent {
-    Added { edition: i64, date: String },
-    Amended { edition: i64, date: String },
-    Excluded { edition: i64, date: String, reason: senim_domain::lang::LangText },
-}
-
-/// An entry's public record: its last published text, what each edition did to it, and its inclusion
-/// proof in the last edition that holds it.
-pub struct EntryRecord {
-    pub entry: Annex2Entry,
-    pub events: Vec<EntryEvent>,
-    /// The last edition that holds the entry, and the entry's proof in it.
-    pub proof_edition: i64,
-    pub proof: senim_publish::manifest::InclusionProof,
-    pub merkle_root: String,
-    /// Set once an exclusion has been published.
-    pub excluded: bool,
-}
-
-/// What every edition of a body did to each of its entries, read from the manifests alone (each says
-/// what it added, amended and excluded). Built once per current edition and kept (see
-/// [`crate::published`]): the first edition of a List of 100,000 entries names them all in its
-/// manifest, megabytes to parse, which each entry page would otherwise do again.
-pub struct BodyHistory {
-    /// The edition it was built at (the body's latest).
-    pub latest: i64,
-    roots: std::collections::HashMap<i64, String>,
-    entries: std::collections::HashMap<String, EntryHistory>,
-}
-
-struct EntryHistory {
-    events: Vec<EntryEvent>,
-    /// The last edition holding the entry.
-    last: i64,
-    /// The last edition that added it.
-    added_in: i64,
-    held: bool,
-    excluded: bool,
-}
-
-impl BodyHistory {
-    /// From the body's signed manifests, oldest first. An edition holds an entry when it adds it, or
-    /// when the one before held it and this one does not exclude it.
-    pub fn build(manifests: &[(i64, String)]) -> ServiceResult<BodyHistory> {
-        let mut roots = std::collections::HashMap::new();
-        let mut entries: std::collections::HashMap<String, EntryHistory> = std::collections::HashMap::new();
-        let mut previous = 0;
-        for (number, json) in manifests {
-            let manifest = signed_manifest(json)?.manifest;
-            let date = manifest.published_at.get(..10).unwrap_or(&manifest.published_at).to_owned();
-            let changes = &manifest.changes;
-            for x in &changes.excluded {
-                if let Some(h) = entries.get_mut(&x.registry_number) {
-                    h.events.push(EntryEvent::Excluded {
-                        edition: *number,
-                        date: date.clone(),
-                        reason: x.reason.clone(),
-                    });
-                    if h.held {
-                        h.last = previous;
-                    }
-                    h.held = false;
-                    h.excluded = true;
-                }
-            }
-            // Added: new to the List, or back after an exclusion.
-            for added in &changes.added {
-                let h = entries.entry(added.clone()).or_insert(EntryHistory {
-                    events: Vec::new(),
-                    last: *number,
-                    added_in: *number,
-                    held: false,
-                    excluded: false,
-                });
-                h.added_in = *number;
-                if !h.held {
-                    h.events.push(EntryEvent::Added { edition: *number, date: date.clone() });
-                    h.excluded = false;
-                }
-                h.held = true;
-            }
-            for amended in &changes.amended {
-                if let Some(h) = entries.get_mut(amended)
-                    && h.held
-                    && h.added_in != *number
-                {
-                    h.events.push(EntryEvent::Amended { edition: *number, date: date.clone() });
-                }
-            }
-            roots.insert(*number, manifest.entries.merkle_root);
-            previous = *number;
-        }
-        for h in entries.values_mut().filter(|h| h.held) {
-            h.last = previous;
-        }
-        Ok(BodyHistory { latest: previous, roots, entries })
-    }
-}
-
 /// The public record of `registry_number` in the body's editions; `NotFound` when no edition has held it.
 /// Only the last edition holding it is read whole, for the entry's text and its proof — from memory
 /// when that is the current edition (a List of 100,000 entries made each entry page read and parse
@@ -240,6 +129,7 @@ mod tests {
     use super::*;
     use senim_domain::annex2::BodyRef;
     use senim_domain::lang::LangText;
+    use senim_publish::manifest::SignedManifest;
     use senim_publish::manifest::{Changes, EntriesRef, Exclusion, Manifest, Signature};
 
     /// A signed manifest as stored, with only what the history reads filled in.

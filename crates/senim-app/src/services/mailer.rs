@@ -11,7 +11,6 @@
 //! LOCKED` on PostgreSQL), so several instances never send one message twice; a worker that dies
 //! mid-send leaves a lease that expires, and the message is sent again (at least once, never twice at once).
 
-use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
@@ -23,6 +22,7 @@ use senim_store::{Result, Store, on_pool};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use crate::config::SmtpUrl;
 use crate::{AppState, Config};
 
 pub const DEFAULT_FROM: &str = "Senim <noreply@senim.localhost>";
@@ -34,20 +34,6 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A given-up message is parked here: due never again, its last error left for the administrator.
 const NEVER: &str = "9999-12-31T23:59:59Z";
-
-/// An SMTP connection URL; its `Debug` hides the password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SmtpUrl(pub String);
-
-impl fmt::Debug for SmtpUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &self.0;
-        match (s.find("://"), s.rfind('@')) {
-            (Some(i), Some(at)) if at > i => write!(f, "SmtpUrl({}://…@{})", &s[..i], &s[at + 1..]),
-            _ => write!(f, "SmtpUrl({s})"),
-        }
-    }
-}
 
 /// Where this instance's mail goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,10 +14,9 @@
 //!
 //! This file uses only std, tokio, tracing and senim-pdfread (no `crate::` paths).
 
-use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
+pub use crate::config::{ClamdAddr, UploadConfig};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 pub use senim_pdfread::PdfInfo;
@@ -45,52 +44,6 @@ pub mod codes {
     /// The refusals that say "try again later" (503 with `Retry-After` in the API).
     pub fn is_temporary(code: &str) -> bool {
         code == SCAN_UNAVAILABLE || code == UNAVAILABLE
-    }
-}
-
-/// Settings of the intake (`senim serve --upload-max-pages`, `--clamd`).
-#[derive(Debug, Clone)]
-pub struct UploadConfig {
-    pub max_pages: usize,
-    /// The clamd to scan every upload with; none: no scan.
-    pub clamd: Option<ClamdAddr>,
-    /// The worker that reads PDFs (the intake check and the text layer).
-    pub reader: senim_pdfread::PdfReader,
-}
-
-impl Default for UploadConfig {
-    fn default() -> Self {
-        UploadConfig { max_pages: MAX_PAGES, clamd: None, reader: senim_pdfread::PdfReader::locate() }
-    }
-}
-
-/// Where clamd listens: a Unix socket path (anything containing `/`) or `host:port`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClamdAddr {
-    Unix(PathBuf),
-    Tcp(String),
-}
-
-impl FromStr for ClamdAddr {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        if s.contains('/') {
-            Ok(ClamdAddr::Unix(PathBuf::from(s)))
-        } else if s.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok()) {
-            Ok(ClamdAddr::Tcp(s.to_owned()))
-        } else {
-            Err(format!("{s:?} is neither a Unix socket path nor host:port"))
-        }
-    }
-}
-
-impl std::fmt::Display for ClamdAddr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ClamdAddr::Unix(p) => write!(f, "{}", p.display()),
-            ClamdAddr::Tcp(a) => f.write_str(a),
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{CalendarError, DayKind, SpecialDay, is_weekend};
+use super::day::{CalendarError, DayKind, SpecialDay, is_weekend};
 use crate::lang::LangText;
 
 /// The earliest year a calendar may describe: the Republic's independence.

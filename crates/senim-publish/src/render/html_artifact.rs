@@ -105,6 +105,11 @@ fn is_noncharacter(c: char) -> bool {
     (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
 }
 
+/// The List's title, "List of trusted high-risk AI systems", as the HTML page heads it.
+pub fn list_title(lang: Lang) -> &'static str {
+    labels(lang).list
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape;

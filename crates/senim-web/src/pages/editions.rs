@@ -212,7 +212,7 @@ impl Entries {
 
 async fn entries_of(state: &AppState, code: &str, number: i64, current: i64) -> ServiceResult<Entries> {
     if number == current {
-        return Ok(Entries::Held(state.current.get(state, code, number).await?));
+        return Ok(Entries::Held(state.current.get(&state.store, code, number).await?));
     }
     let stored = senim_store::editions::get(&state.store, code, number).await?.ok_or(ServiceError::NotFound)?;
     tokio::task::spawn_blocking(move || lists::parse_entries(&stored).map(Entries::Read))
