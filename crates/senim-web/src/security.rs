@@ -4,7 +4,6 @@
 use crate::sessions::DbSessionStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue};
 use tower_http::csrf::CsrfLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -12,17 +11,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::AppState;
 use crate::services::applications::MAX_UPLOAD_BYTES;
 
-/// No inline scripts or styles anywhere: pages work without JavaScript and style from `/static`.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                       frame-ancestors 'none'; base-uri 'none'";
-
-/// Set on every answer that does not set its own (see [`crate::telemetry::FrameLayer`]).
-pub const HEADERS: [(HeaderName, HeaderValue); 4] = [
-    (HeaderName::from_static("content-security-policy"), HeaderValue::from_static(CSP)),
-    (HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff")),
-    (HeaderName::from_static("referrer-policy"), HeaderValue::from_static("same-origin")),
-    (HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")),
-];
+pub use crate::headers::{CSP, HEADERS};
 
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.store.clone()))

@@ -83,7 +83,7 @@ fn status_class(status: StatusCode) -> &'static str {
 /// every line logged while it is served names it, and the line logged when it ends (status and
 /// latency; ERROR for a 5xx); its latency in the metrics by route template; a panic answered with a
 /// 500 (see [`panic_response`]); and the security headers the answer did not set itself
-/// ([`crate::security::HEADERS`]).
+/// ([`crate::headers::HEADERS`]).
 ///
 /// One layer rather than seven (request id, trace, metrics, panics, four headers): the router clones
 /// and boxes every layer for every request, and the seven cost a fifth of the List page's time
@@ -147,7 +147,7 @@ where
                 Err(panic) => panic_response(panic.as_ref(), route.starts_with("/api/")),
             };
             let headers = res.headers_mut();
-            for (name, v) in crate::security::HEADERS {
+            for (name, v) in crate::headers::HEADERS {
                 if !headers.contains_key(&name) {
                     headers.insert(name, v);
                 }
@@ -316,7 +316,7 @@ mod tests {
         let (r, body) = send(&app, "/ok/880515300120", Some("nginx-1")).await;
         assert_eq!((r.status(), body.as_str()), (StatusCode::OK, "ok"));
         assert_eq!(header_of(&r, "x-request-id"), "nginx-1", "a well-formed id is kept");
-        for (name, value) in crate::security::HEADERS {
+        for (name, value) in crate::headers::HEADERS {
             assert_eq!(r.headers().get(&name), Some(&value), "{name}");
         }
         let (r, _) = send(&app, "/ok/1", Some("bad id")).await;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::applicant::Field;
+use super::form::Field;
 use super::{Ctx, error_page, render, require_user, see_other};
 use crate::AppState;
 use crate::auth::{self, SESSION_STAMP, SESSION_USER};

@@ -13,6 +13,35 @@ use super::list::annex2_cells;
 use super::{Ctx, error_page, render, service_error};
 use crate::AppState;
 use crate::services::lists::{self, EntryEvent};
+use crate::services::reports::{FIELDS, ReportInput};
+use senim_domain::application::FieldError;
+
+/// The report form of an entry page: what was typed, and its errors translated for the reader.
+#[derive(Debug, Clone, Default)]
+pub struct ReportForm {
+    pub values: ReportInput,
+    pub errors: Vec<FieldError>,
+    /// `(field, message)` in the reader's language, filled in by [`ReportForm::prepare`].
+    pub messages: Vec<(String, String)>,
+    /// `(field code, label)` of the "which field" choice.
+    pub options: Vec<(&'static str, String)>,
+    pub(super) labels: Vec<(&'static str, String)>,
+}
+
+impl ReportForm {
+    /// Translates options, labels and errors for the page.
+    pub fn prepare(&mut self, p: &Ctx) {
+        self.options = FIELDS.iter().map(|f| (*f, p.t(&format!("report-field-{f}")))).collect();
+        self.labels = ["field", "description", "email"].iter().map(|f| (*f, p.t(&format!("report-f-{f}")))).collect();
+        self.messages = self.errors.iter().map(|e| (e.field.clone(), p.error_text(e))).collect();
+    }
+    pub fn err(&self, field: &str) -> &str {
+        self.messages.iter().find(|(f, _)| f == field).map_or("", |(_, m)| m.as_str())
+    }
+    pub fn label<'a>(&'a self, field: &'a str) -> &'a str {
+        self.labels.iter().find(|(f, _)| *f == field).map_or(field, |(_, l)| l.as_str())
+    }
+}
 
 pub struct Event {
     pub edition: i64,
@@ -37,21 +66,15 @@ pub struct EntryPage {
     pub path: Vec<String>,
     pub root: String,
     /// The "report an error" form: what was typed and what was wrong with it.
-    pub report: super::reports::ReportForm,
+    pub report: ReportForm,
 }
 
 pub async fn entry(p: Ctx, State(state): State<AppState>, Path((code, number)): Path<(String, String)>) -> Response {
-    entry_view(p, &state, code, number, super::reports::ReportForm::default()).await
+    entry_view(p, &state, code, number, ReportForm::default()).await
 }
 
 /// The entry page, with the report form as given (empty, or as typed with its errors: then 422).
-pub async fn entry_view(
-    p: Ctx,
-    state: &AppState,
-    code: String,
-    number: String,
-    mut report: super::reports::ReportForm,
-) -> Response {
+pub async fn entry_view(p: Ctx, state: &AppState, code: String, number: String, mut report: ReportForm) -> Response {
     report.prepare(&p);
     let state = state.clone();
     let Ok(Some(body)) = bodies::get(&state.store, &code).await else {

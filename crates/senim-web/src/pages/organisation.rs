@@ -13,7 +13,7 @@ use senim_store::organisations::Organisation;
 use senim_store::users::{self, User};
 use serde::Deserialize;
 
-use super::applicant::Field;
+use super::form::Field;
 use super::{Ctx, error_page, render, require_user, see_other, service_error};
 use crate::AppState;
 use crate::services::{ServiceError, accounts};

@@ -14,35 +14,10 @@ use serde::Deserialize;
 
 use super::{Ctx, error_page, render, require_user, see_other, service_error, urlencode};
 use crate::AppState;
-use crate::services::reports::{self as svc, FIELDS, ReportInput, ReportStatus};
+use crate::services::reports::{self as svc, ReportInput, ReportStatus};
 use crate::services::{ServiceError, second_factor};
 
-/// The report form of an entry page: what was typed, and its errors translated for the reader.
-#[derive(Debug, Clone, Default)]
-pub struct ReportForm {
-    pub values: ReportInput,
-    pub errors: Vec<FieldError>,
-    /// `(field, message)` in the reader's language, filled in by [`ReportForm::prepare`].
-    pub messages: Vec<(String, String)>,
-    /// `(field code, label)` of the "which field" choice.
-    pub options: Vec<(&'static str, String)>,
-    labels: Vec<(&'static str, String)>,
-}
-
-impl ReportForm {
-    /// Translates options, labels and errors for the page.
-    pub fn prepare(&mut self, p: &Ctx) {
-        self.options = FIELDS.iter().map(|f| (*f, p.t(&format!("report-field-{f}")))).collect();
-        self.labels = ["field", "description", "email"].iter().map(|f| (*f, p.t(&format!("report-f-{f}")))).collect();
-        self.messages = self.errors.iter().map(|e| (e.field.clone(), p.error_text(e))).collect();
-    }
-    pub fn err(&self, field: &str) -> &str {
-        self.messages.iter().find(|(f, _)| f == field).map_or("", |(_, m)| m.as_str())
-    }
-    pub fn label<'a>(&'a self, field: &'a str) -> &'a str {
-        self.labels.iter().find(|(f, _)| *f == field).map_or(field, |(_, l)| l.as_str())
-    }
-}
+pub use super::entry::ReportForm;
 
 /// `POST /bodies/{code}/entries/{number}/report`: records the report and shows the reporter its status
 /// page; with errors, the entry page again with everything typed kept (422).

@@ -10,7 +10,7 @@ use senim_domain::application::FieldError;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::applicant::Field;
+use super::form::Field;
 use super::{Ctx, error_page, render, service_error};
 use crate::AppState;
 use crate::auth::{self, SESSION_STAMP, SESSION_USER};

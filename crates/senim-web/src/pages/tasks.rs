@@ -13,7 +13,7 @@ use senim_domain::sections::{Section, SectionState};
 use senim_store::applications::{self as apps, Application, Attachment};
 use senim_store::bodies;
 
-use super::applicant::{FormPage, applicant, body_options};
+use super::form::{FormPage, applicant, body_options};
 use super::{Ctx, render, see_other, service_error};
 use crate::AppState;
 use crate::services::ServiceError;
