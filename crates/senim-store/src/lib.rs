@@ -15,6 +15,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 pub mod amendments;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod blobs;

@@ -6,15 +6,14 @@ use senim_domain::lang::LangText;
 use senim_domain::role::Role;
 use senim_domain::status::{Action, Status};
 use senim_publish::edition::{self, EditionInput};
-use senim_publish::keys::{EditionKey, PublicKeyInfo};
 use senim_publish::manifest::{ArtifactRef, Changes, Exclusion, PreviousRef, SignedManifest};
 use senim_store::editions::{self, StoredEdition};
 use senim_store::entries::{self, ListEntry, Pending};
-use senim_store::keys::{self, StoredKey};
 use senim_store::users::{self, User};
 use senim_store::{applications as apps, audit, bodies};
 use serde_json::json;
 
+pub use super::signing_keys::{public_keys, seal_secret, signing_key};
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
 
@@ -24,54 +23,6 @@ pub fn publisher_body<'u>(user: &'u User, body_code: &str) -> ServiceResult<&'u 
         (Role::Publisher, Some(b)) if b == body_code => Ok(b),
         _ => Err(ServiceError::Forbidden),
     }
-}
-
-/// The signing key, generated on first use.
-pub async fn signing_key(state: &AppState) -> ServiceResult<EditionKey> {
-    if let Some(k) = keys::active(&state.store).await? {
-        return key_from_stored(state, &k);
-    }
-    let key = EditionKey::generate();
-    let stored = StoredKey {
-        key_id: key.key_id(),
-        public_key: key.public_bytes().to_vec(),
-        secret_key: seal_secret(state, &key)?,
-        valid_from: senim_store::now_rfc3339(),
-        valid_until: None,
-    };
-    let mut tx = state.store.begin().await?;
-    keys::insert(&mut tx, &stored).await?;
-    audit::append(&mut tx, "system", "key.generate", &stored.key_id, &json!({})).await?;
-    tx.commit().await?;
-    Ok(key)
-}
-
-fn key_from_stored(state: &AppState, k: &StoredKey) -> ServiceResult<EditionKey> {
-    let secret = super::key_vault::open(&k.secret_key, state.config.key_passphrase.as_ref())
-        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("signing key {}: {e}", k.key_id)))?;
-    Ok(EditionKey::from_secret_bytes(&secret))
-}
-
-/// The secret half as stored: sealed when a key passphrase is configured (see `key_vault`).
-pub fn seal_secret(state: &AppState, key: &EditionKey) -> ServiceResult<Vec<u8>> {
-    super::key_vault::seal(&key.secret_bytes(), state.config.key_passphrase.as_ref())
-        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("sealing the signing key: {e}")))
-}
-
-/// Every public key ever used, for `GET /api/v1/keys`.
-pub async fn public_keys(state: &AppState) -> ServiceResult<Vec<PublicKeyInfo>> {
-    use base64::Engine;
-    Ok(keys::all(&state.store)
-        .await?
-        .into_iter()
-        .map(|k| PublicKeyInfo {
-            key_id: k.key_id,
-            alg: "Ed25519".into(),
-            public_key: base64::engine::general_purpose::STANDARD.encode(&k.public_key),
-            valid_from: k.valid_from,
-            valid_until: k.valid_until,
-        })
-        .collect())
 }
 
 /// Entries waiting for the next edition.

@@ -7,6 +7,7 @@ use crate::AppState;
 
 pub mod account;
 pub mod admin;
+pub mod amend;
 pub mod applicant;
 pub mod calendar_admin;
 pub mod case;
@@ -97,7 +98,7 @@ pub fn router() -> Router<AppState> {
         .route("/publish", get(publisher::publish_page).post(publisher::publish))
         .route("/publish/schedule", post(publisher::set_schedule))
         .route("/publish/jobs/{id}", get(publisher::job_page))
-        .route("/publish/entries/{number}/amend", get(publisher::amend_form).post(publisher::amend))
+        .route("/publish/entries/{number}/amend", get(amend::amend_form).post(amend::amend))
         .route("/admin/keys", get(signing_keys::page))
         .route("/admin/keys/rotate", post(signing_keys::rotate))
         .route("/staff", get(staff_admin::page).post(staff_admin::create))

@@ -11,11 +11,14 @@
 //! A report whose pages carry (almost) no text is a scan: the check says so rather than reporting
 //! every fact missing.
 
-use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::application::ApplicationForm;
 use crate::lang::LangText;
+
+mod dates;
+
+pub use dates::date_forms;
 
 /// Below this many letters and digits in the whole report, it is taken to have no text layer.
 const MIN_TEXT: usize = 40;
@@ -316,68 +319,6 @@ fn find_long(candidates: &[String], pages: &[Normalized]) -> Finding {
 /// Words of four letters or more (shorter ones are too common to tell pages apart).
 fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 4).map(str::to_owned).collect()
-}
-
-const MONTHS_RU: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-const MONTHS_KK: [&str; 12] = [
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// The ways a report writes the date: 2026-03-15, 15.03.2026, 15 марта 2026, 2026 жылғы 15 наурыз,
-/// 15 March 2026, March 15, 2026.
-pub fn date_forms(date: Option<Date>) -> Vec<String> {
-    let Some(d) = date else { return vec![] };
-    let (y, m, day) = (d.year(), usize::try_from(d.month()).unwrap_or(1) - 1, d.day());
-    vec![
-        d.to_string(),
-        format!("{day:02}.{:02}.{y}", m + 1),
-        format!("{day}.{:02}.{y}", m + 1),
-        format!("{day} {} {y}", MONTHS_RU[m]),
-        format!("{day:02} {} {y}", MONTHS_RU[m]),
-        format!("{y} жылғы {day} {}", MONTHS_KK[m]),
-        format!("{y} ж. {day} {}", MONTHS_KK[m]),
-        format!("{day} {} {y}", MONTHS_KK[m]),
-        format!("{day} {} {y}", MONTHS_EN[m]),
-        format!("{} {day}, {y}", MONTHS_EN[m]),
-    ]
 }
 
 #[cfg(test)]
