@@ -10,7 +10,7 @@
 //! 5. its drawing can be walked within the limits (no form XObject drawing itself, no nesting or
 //!    operation count past them): the text reader will be able to read it.
 //!
-//! The refusal is one of the `upload.*` [`codes`] (messages in `senim-web/i18n/*/uploads.ftl`). The
+//! The refusal is one of the `upload.*` [`codes`] (messages in `senim-app/i18n/*/uploads.ftl`). The
 //! server runs this in the worker process ([`crate::sandbox`]); the fuzz target calls it directly.
 
 use lopdf::{Document, Object};

@@ -10,6 +10,8 @@ pub struct RawPdf {
     objects: Vec<Vec<u8>>,
     /// Prepended before `%PDF-` (a BOM, an HTML page…), for intake tests.
     prefix: Vec<u8>,
+    /// Extra trailer entries (`/Encrypt 4 0 R /ID [...]`), for intake tests.
+    trailer: String,
 }
 
 impl RawPdf {
@@ -20,6 +22,12 @@ impl RawPdf {
     /// Bytes before the header.
     pub fn prefix(mut self, bytes: &[u8]) -> Self {
         self.prefix = bytes.to_vec();
+        self
+    }
+
+    /// Extra entries of the trailer dictionary.
+    pub fn trailer(mut self, entries: &str) -> Self {
+        self.trailer = entries.to_owned();
         self
     }
 
@@ -92,8 +100,12 @@ impl RawPdf {
             out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
         }
         out.extend_from_slice(
-            format!("trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n", self.objects.len() + 1)
-                .as_bytes(),
+            format!(
+                "trailer\n<< /Size {} /Root {root} 0 R {}>>\nstartxref\n{xref}\n%%EOF\n",
+                self.objects.len() + 1,
+                self.trailer
+            )
+            .as_bytes(),
         );
         let mut file = self.prefix;
         file.extend_from_slice(&out);

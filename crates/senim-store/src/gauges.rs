@@ -3,8 +3,7 @@
 
 use crate::{Result, Store, on_pool};
 
-/// The outbox's "never again" date of a given-up message (see `senim_web::services::mailer`).
-const NEVER: &str = "9999-12-31T23:59:59Z";
+use crate::outbox::NEVER;
 
 /// How much is waiting, across all bodies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -121,3 +121,64 @@ pub async fn for_recipient(store: &Store, to: &str) -> Result<Vec<Mail>> {
     .fetch_all(p)
     .await)?)
 }
+
+/// A given-up message is parked here: due never again, its last error left for the administrator.
+pub const NEVER: &str = "9999-12-31T23:59:59Z";
+
+/// One outbox row as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub sent_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl OutboxRow {
+    pub fn given_up(&self) -> bool {
+        self.sent_at.is_none() && self.next_attempt_at.as_str() == NEVER
+    }
+}
+
+/// Records a failed try and when to try again (`NEVER`: given up).
+pub async fn reschedule(store: &Store, id: &str, error: &str, next_attempt_at: &str) -> Result<()> {
+    on_pool!(store, p => sqlx::query(
+        "UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3 AND sent_at IS NULL",
+    )
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One page of the outbox, newest first, and the number of messages in all.
+pub async fn page(store: &Store, limit: i64, offset: i64) -> Result<(Vec<OutboxRow>, i64)> {
+    let rows = on_pool!(store, p => sqlx::query_as(
+        "SELECT id, to_addr, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
+         FROM outbox ORDER BY created_at DESC, id LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(store, p => sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+pub async fn get(store: &Store, id: &str) -> Result<Option<OutboxRow>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT id, to_addr, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
+         FROM outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}

@@ -6,66 +6,18 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use senim_domain::role::Role;
 use senim_store::dual_tests;
 use serde_json::json;
 
-/// A published health List and the tokens to change it.
-struct Health {
-    app: TestApp,
-    applicant: String,
-    reviewer: String,
-    publisher: String,
-}
+use common::health::Health;
 
-impl Health {
-    async fn new(db: senim_store::testing::TestDb) -> Health {
-        let app = TestApp::new(db).await;
-        let applicant = app.user("a@example.kz", Role::Applicant, None).await;
-        let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
-        let publisher = app.user("p@health.kz", Role::Publisher, Some("health")).await;
-        Health { app, applicant, reviewer, publisher }
-    }
-
-    /// Applies with `form`, includes it and returns the registry number (not yet published).
-    async fn include(&self, form: serde_json::Value) -> String {
-        let app = &self.app;
-        let r = app.api("POST", "/api/v1/applications", Some(&self.applicant), Some(form)).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        let id = r.json()["id"].as_str().unwrap().to_owned();
-        for kind in ["audit_report", "copyright_certificate"] {
-            let path = format!("/api/v1/applications/{id}/attachments");
-            let r = app.upload(&path, Auth::Token(&self.applicant), kind, "d.pdf", &pdf(kind)).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        }
-        let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&self.applicant), None).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        let pass =
-            json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true}, "audit": {"pass": true}}});
-        let r = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&self.reviewer), Some(pass)).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        r.json()["registry_number"].as_str().unwrap().to_owned()
-    }
-
-    async fn publish(&self) -> u32 {
-        let r = self.app.api("POST", "/api/v1/bodies/health/editions", Some(&self.publisher), None).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        r.json()["manifest"]["edition"].as_u64().unwrap() as u32
-    }
-
-    async fn exclude(&self, number: &str, reason: &str) {
-        let path = format!("/api/v1/bodies/health/entries/{number}/exclude");
-        let r = self.app.api("POST", &path, Some(&self.publisher), Some(json!({"reason": {"kk": reason}}))).await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let r = self.app.get(path, None).await;
-        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
-        let text = r.text();
-        assert_no_personal_data(path, &text);
-        text
-    }
+/// A public page that must answer and carry no personal data.
+async fn page(h: &Health, path: &str) -> String {
+    let r = h.app.get(path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+    let text = r.text();
+    assert_no_personal_data(path, &text);
+    text
 }
 
 fn assert_no_personal_data(path: &str, text: &str) {
@@ -81,8 +33,8 @@ fn header<'a>(r: &'a Reply, name: &str) -> &'a str {
 dual_tests! {
     async fn latest_files_are_the_current_editions_bytes_with_a_short_cache(db: TestDb) {
         let h = Health::new(db).await;
-        h.include(complete_form("Рентген талдаушы")).await;
-        assert_eq!(h.publish().await, 1);
+        h.include_form(complete_form("Рентген талдаушы")).await;
+        assert_eq!(h.publish_number().await, 1);
         let app = &h.app;
         for (latest, fixed) in [
             ("list.kk.csv", "1.kk.csv"), ("list.ru.html", "1.ru.html"), ("list.kk.xlsx", "1.kk.xlsx"),
@@ -104,8 +56,8 @@ dual_tests! {
         }
 
         // A new edition moves "latest" on.
-        h.include(complete_form("Екінші жүйе")).await;
-        assert_eq!(h.publish().await, 2);
+        h.include_form(complete_form("Екінші жүйе")).await;
+        assert_eq!(h.publish_number().await, 2);
         let r = app.get("/bodies/health/latest/list.kk.csv", None).await;
         assert!(r.text().contains("Екінші жүйе"));
         assert_eq!(header(&r, "content-location"), "/bodies/health/editions/2/files/2.kk.csv");
@@ -113,10 +65,10 @@ dual_tests! {
 
     async fn feeds_and_descriptors_describe_the_published_editions(db: TestDb) {
         let h = Health::new(db).await;
-        h.include(complete_form("Рентген талдаушы")).await;
-        h.publish().await;
-        h.include(complete_form("Екінші жүйе")).await;
-        h.publish().await;
+        h.include_form(complete_form("Рентген талдаушы")).await;
+        h.publish_number().await;
+        h.include_form(complete_form("Екінші жүйе")).await;
+        h.publish_number().await;
         let app = &h.app;
 
         let r = app.get("/bodies/health/feed.atom", None).await;
@@ -168,20 +120,20 @@ dual_tests! {
 
     async fn the_list_page_links_open_data_and_declares_the_next_update(db: TestDb) {
         let h = Health::new(db).await;
-        let html = h.page("/bodies/health").await;
+        let html = page(&h, "/bodies/health").await;
         assert!(html.contains("күтілетін өзгеріс жоқ"), "nothing pending before any inclusion");
         assert!(html.contains(r#"<link rel="alternate" type="application/atom+xml" href="/bodies/health/feed.atom""#));
 
-        let number = h.include(complete_form("Рентген талдаушы")).await;
+        let number = h.include_form(complete_form("Рентген талдаушы")).await;
         let pending = h.app.api("GET", "/api/v1/bodies/health/pending", Some(&h.publisher), None).await.json();
         let due = pending[0]["publication_due_on"].as_str().unwrap().to_owned();
-        let html = h.page("/bodies/health").await;
+        let html = page(&h, "/bodies/health").await;
         assert!(html.contains(&format!("келесі басылым {due} күнінен кешіктірілмей")), "due date declared");
-        let ru = h.page("/bodies/health?lang=ru").await;
+        let ru = page(&h, "/bodies/health?lang=ru").await;
         assert!(ru.contains(&format!("не позднее {due}")));
 
-        h.publish().await;
-        let html = h.page("/bodies/health").await;
+        h.publish_number().await;
+        let html = page(&h, "/bodies/health").await;
         assert!(html.contains("күтілетін өзгеріс жоқ"));
         for link in ["/bodies/health/latest/list.kk.pdf", "/bodies/health/latest/list.ru.csv", "/bodies/health/datapackage.json",
                      "/bodies/health/dcat.jsonld", "/bodies/health/feed.atom", "/bodies/health/editions/1/files/1.kk.pdf",
@@ -191,21 +143,21 @@ dual_tests! {
         assert!(!html.contains("list.en."), "no English files to link");
 
         h.exclude(&number, "Иесінің өтініші").await;
-        let html = h.page("/bodies/health").await;
+        let html = page(&h, "/bodies/health").await;
         assert!(html.contains("келесі басылымды күтетін өзгерістер бар"), "an exclusion has no deadline");
     }
 
     async fn entry_pages_show_fields_history_and_proof_and_outlive_exclusion(db: TestDb) {
         let h = Health::new(db).await;
-        let kept = h.include(complete_form("Қалатын жүйе")).await;
-        let gone = h.include(complete_form("Кететін жүйе")).await;
+        let kept = h.include_form(complete_form("Қалатын жүйе")).await;
+        let gone = h.include_form(complete_form("Кететін жүйе")).await;
         let pending_path = format!("/bodies/health/entries/{gone}");
         assert_eq!(h.app.get(&pending_path, None).await.status, StatusCode::NOT_FOUND, "not public before its edition");
-        h.publish().await;
-        let list = h.page("/bodies/health").await;
+        h.publish_number().await;
+        let list = page(&h, "/bodies/health").await;
         assert!(list.contains(&format!("<a href=\"/bodies/health/entries/{kept}\">Қалатын жүйе</a>")));
 
-        let html = h.page(&format!("/bodies/health/entries/{kept}")).await;
+        let html = page(&h, &format!("/bodies/health/entries/{kept}")).await;
         assert!(html.contains("<h1>Қалатын жүйе</h1>"));
         for field in ["Жасанды интеллект жүйесінің қолдану саласы (аясы)", "Денсаулық сақтау", "«Аудит» ЖШС, 2026-05-14, Сәйкес келеді",
                       "971240001315", "1-басылымда"] {
@@ -219,19 +171,19 @@ dual_tests! {
         for step in proof["path"].as_array().unwrap() {
             assert!(html.contains(step.as_str().unwrap()), "audit path shown");
         }
-        let en = h.page(&format!("/bodies/health/entries/{kept}?lang=en")).await;
+        let en = page(&h, &format!("/bodies/health/entries/{kept}?lang=en")).await;
         assert!(en.contains("Area (sphere) of use") && en.contains("Added to the List in edition 1"));
 
         h.exclude(&gone, "Иесінің өтініші бойынша").await;
-        h.publish().await;
-        let html = h.page(&format!("/bodies/health/entries/{gone}")).await;
+        h.publish_number().await;
+        let html = page(&h, &format!("/bodies/health/entries/{gone}")).await;
         assert!(html.contains("<h1>Кететін жүйе</h1>"), "an excluded entry stays readable");
         assert!(html.contains("тізбеден алынып тасталды"));
         assert!(html.contains("2-басылымда") && html.contains("Себебі: Иесінің өтініші бойынша"));
         assert!(html.contains(&format!("/api/v1/bodies/health/editions/1/proof/{gone}")), "proof from the last edition holding it");
-        let ru = h.page(&format!("/bodies/health/entries/{gone}?lang=ru")).await;
+        let ru = page(&h, &format!("/bodies/health/entries/{gone}?lang=ru")).await;
         assert!(ru.contains("Исключена из перечня в редакции № 2"));
-        assert!(!h.page("/bodies/health").await.contains("Кететін жүйе"));
+        assert!(!page(&h, "/bodies/health").await.contains("Кететін жүйе"));
         // Entry pages read an entry's history from the manifests' changes: each edition's entries must be
         // exactly the previous edition's, plus those added, less those excluded.
         let mut held: std::collections::BTreeSet<String> = Default::default();
@@ -247,7 +199,7 @@ dual_tests! {
             assert_eq!(entries, held, "edition {n}");
         }
         // An entry held by both editions: its proof is from the current one, and it was added once.
-        let kept_now = h.page(&format!("/bodies/health/entries/{kept}?lang=en")).await;
+        let kept_now = page(&h, &format!("/bodies/health/entries/{kept}?lang=en")).await;
         assert!(kept_now.contains(&format!("href=\"/api/v1/bodies/health/editions/2/proof/{kept}\"")), "{kept_now}");
         assert_eq!(kept_now.matches("Added to the List in edition").count(), 1);
         let proof = h.app.get(&format!("/api/v1/bodies/health/editions/2/proof/{kept}"), None).await.json();
@@ -260,16 +212,16 @@ dual_tests! {
 
     async fn edition_history_and_diff_between_any_two_editions(db: TestDb) {
         let h = Health::new(db).await;
-        assert!(h.page("/bodies/health/editions").await.contains("Басылым әлі жарияланған жоқ"));
+        assert!(page(&h, "/bodies/health/editions").await.contains("Басылым әлі жарияланған жоқ"));
         assert_eq!(h.app.get("/bodies/health/editions/diff", None).await.status, StatusCode::NOT_FOUND);
-        let first = h.include(complete_form("Бірінші жүйе")).await;
-        h.publish().await;
-        let second = h.include(complete_form("Екінші жүйе")).await;
-        h.publish().await;
+        let first = h.include_form(complete_form("Бірінші жүйе")).await;
+        h.publish_number().await;
+        let second = h.include_form(complete_form("Екінші жүйе")).await;
+        h.publish_number().await;
         h.exclude(&first, "Мерзімі өтті").await;
-        h.publish().await;
+        h.publish_number().await;
 
-        let html = h.page("/bodies/health/editions").await;
+        let html = page(&h, "/bodies/health/editions").await;
         for n in 1..=3 {
             assert!(html.contains(&format!("id=\"edition-{n}\"")), "edition {n} listed");
             let m = h.app.get(&format!("/api/v1/bodies/health/editions/{n}/manifest"), None).await.json();
@@ -284,16 +236,16 @@ dual_tests! {
         let row3 = &html[html.find("id=\"edition-3\"").unwrap()..];
         assert!(row3.contains("<td>1</td><td>0</td><td>0</td><td>1</td>"), "counts of edition 3");
 
-        let diff = h.page("/bodies/health/editions/diff?from=1&to=3").await;
+        let diff = page(&h, "/bodies/health/editions/diff?from=1&to=3").await;
         let added = &diff[diff.find("Қосылған жазбалар").unwrap()..diff.find("Алынып тасталған жазбалар").unwrap()];
         assert!(added.contains(&second) && !added.contains(&first));
         let removed = &diff[diff.find("Алынып тасталған жазбалар").unwrap()..diff.find("Өзгертілген жазбалар").unwrap()];
         assert!(removed.contains(&first) && !removed.contains(&second));
         assert!(diff.contains("<option value=\"1\" selected>"));
         // Default: the previous and the current edition; either order works.
-        let default = h.page("/bodies/health/editions/diff").await;
+        let default = page(&h, "/bodies/health/editions/diff").await;
         assert!(default.contains("2-басылым мен 3-басылымның айырмашылығы"));
-        let back = h.page("/bodies/health/editions/diff?from=3&to=1").await;
+        let back = page(&h, "/bodies/health/editions/diff?from=3&to=1").await;
         let added_back = &back[back.find("Қосылған жазбалар").unwrap()..back.find("Алынып тасталған жазбалар").unwrap()];
         assert!(added_back.contains(&first));
         for bad in ["?from=9&to=1", "?from=x&to=1"] {
@@ -310,36 +262,36 @@ dual_tests! {
             if name == "Ақ жүйе" {
                 form["system"]["area"] = json!({"kk": "Білім беру"});
             }
-            numbers.push(h.include(form).await);
+            numbers.push(h.include_form(form).await);
         }
-        h.publish().await;
+        h.publish_number().await;
         let order = |html: &str, names: &[&str]| {
             let at: Vec<usize> = names.iter().map(|n| html.find(&format!(">{n}</a>")).unwrap_or_else(|| panic!("{n} missing"))).collect();
             assert!(at.windows(2).all(|w| w[0] < w[1]), "order {names:?}");
         };
-        let html = h.page("/bodies/health?sort=name").await;
+        let html = page(&h, "/bodies/health?sort=name").await;
         order(&html, &["Ақ жүйе", "Ұлы жүйе", "Үлкен жүйе", "Ірі жүйе"]);
         assert!(html.contains(r#"aria-sort="ascending"><a href="?sort=name&#38;dir=desc">"#));
         assert!(html.contains(r#"<th scope="col" aria-sort="none"><a href="?sort=owner&#38;dir=asc">"#));
         assert!(html.contains(r#"<label for="search-q">"#) && html.contains("<caption>"));
-        let html = h.page("/bodies/health?sort=name&dir=desc").await;
+        let html = page(&h, "/bodies/health?sort=name&dir=desc").await;
         order(&html, &["Ірі жүйе", "Үлкен жүйе", "Ұлы жүйе", "Ақ жүйе"]);
         assert!(html.contains(r#"aria-sort="descending""#));
 
-        let html = h.page(&format!("/bodies/health?q={}", enc("ІРІ"))).await;
+        let html = page(&h, &format!("/bodies/health?q={}", enc("ІРІ"))).await;
         assert!(html.contains(">Ірі жүйе</a>") && !html.contains(">Ақ жүйе</a>"));
         assert!(html.contains("4 жазбаның 1 жазбасы табылды"), "count shown");
-        let html = h.page(&format!("/bodies/health?q={}", numbers[3])).await;
+        let html = page(&h, &format!("/bodies/health?q={}", numbers[3])).await;
         assert!(html.contains(">Ұлы жүйе</a>") && !html.contains(">Ірі жүйе</a>"));
-        let html = h.page("/bodies/health?q=971240001315&lang=ru").await;
+        let html = page(&h, "/bodies/health?q=971240001315&lang=ru").await;
         assert!(html.contains("Найдено записей: 4 из 4"), "BIN matches every entry of the owner");
-        let html = h.page(&format!("/bodies/health?area={}", enc("Білім беру"))).await;
+        let html = page(&h, &format!("/bodies/health?area={}", enc("Білім беру"))).await;
         assert!(html.contains(">Ақ жүйе</a>") && !html.contains(">Ұлы жүйе</a>"));
         assert!(html.contains("<option selected>Білім беру</option>"));
-        let html = h.page("/bodies/health?year=1999").await;
+        let html = page(&h, "/bodies/health?year=1999").await;
         assert!(html.contains("Сұрауға сәйкес жазба табылмады."));
         assert!(!html.contains("<table"));
-        let html = h.page("/bodies/health?q=жоқ-мұндай&sort=bogus&dir=sideways").await;
+        let html = page(&h, "/bodies/health?q=жоқ-мұндай&sort=bogus&dir=sideways").await;
         assert!(html.contains("Сұрауға сәйкес жазба табылмады."));
 
         let hits = h.app.get("/api/v1/search?q=971240001315", None).await.json();
@@ -352,17 +304,17 @@ dual_tests! {
         let h = Health::new(db).await;
         let seeded = senim_web::services::seed::seed(&h.app.state, "health", 230, &|_, _, _| {}).await.unwrap();
         let rows = |html: &str| html.matches(r#"<tr id=""#).count();
-        let html = h.page("/bodies/health").await;
+        let html = page(&h, "/bodies/health").await;
         assert_eq!(rows(&html), 100, "a page of the List holds 100 rows");
         assert!(html.contains("1–100 жазбалар көрсетілген") && html.contains("1-бет, барлығы 3 бет"), "where the reader is");
         assert!(html.contains(r#"<a href="?page=2" rel="next">"#) && !html.contains(r#"rel="prev""#));
         assert!(html.contains("230 жазбаның 230 жазбасы табылды"));
-        let last = h.page("/bodies/health?page=3").await;
+        let last = page(&h, "/bodies/health?page=3").await;
         assert_eq!(rows(&last), 30);
         assert!(last.contains("201–230") && last.contains(r#"<a href="?page=2" rel="prev">"#) && !last.contains(r#"rel="next""#));
-        assert_eq!(h.page("/bodies/health?page=99").await, last, "past the end is the last page");
-        assert_eq!(h.page("/bodies/health?page=bogus").await, html, "not a number is the first page");
-        let second = h.page("/bodies/health?page=2").await;
+        assert_eq!(page(&h, "/bodies/health?page=99").await, last, "past the end is the last page");
+        assert_eq!(page(&h, "/bodies/health?page=bogus").await, html, "not a number is the first page");
+        let second = page(&h, "/bodies/health?page=2").await;
         assert!(rows(&second) == 100 && second != html && second != last, "each page cached as its own");
         // Every entry is on exactly one page, in edition order.
         let ids = |html: &str| -> Vec<String> {
@@ -374,10 +326,10 @@ dual_tests! {
         unique.dedup();
         assert_eq!((all.len(), unique.len()), (230, 230));
         // Filters and the order carry over to the next page; a new sort starts again at page 1.
-        let sorted = h.page("/bodies/health?sort=name&dir=desc").await;
+        let sorted = page(&h, "/bodies/health?sort=name&dir=desc").await;
         assert!(sorted.contains(r#"<a href="?sort=name&#38;dir=desc&#38;page=2" rel="next">"#));
         assert!(sorted.contains(r#"<a href="?sort=name&#38;dir=asc">"#), "sort links carry no page");
-        let national = h.page("/lists?body=health&page=3").await;
+        let national = page(&h, "/lists?body=health&page=3").await;
         assert_eq!(rows(&national), 30, "the national List pages the same way");
 
         // The API: 20 hits unless asked, the total in a header, a link to the next page.
@@ -440,23 +392,23 @@ dual_tests! {
 
     async fn the_national_list_gathers_every_body_with_the_same_search(db: TestDb) {
         let h = Health::new(db).await;
-        assert!(h.page("/").await.contains(r#"<a href="/lists">"#), "linked from the home page");
-        let html = h.page("/lists").await;
+        assert!(page(&h, "/").await.contains(r#"<a href="/lists">"#), "linked from the home page");
+        let html = page(&h, "/lists").await;
         assert!(html.contains("Сұрауға сәйкес жазба табылмады."), "nothing published yet");
         for name in ["Ірі жүйе", "Ақ жүйе"] {
-            h.include(complete_form(name)).await;
+            h.include_form(complete_form(name)).await;
         }
-        h.publish().await;
-        let html = h.page("/lists?sort=name").await;
+        h.publish_number().await;
+        let html = page(&h, "/lists?sort=name").await;
         let (a, i) = (html.find(">Ақ жүйе</a>").unwrap(), html.find(">Ірі жүйе</a>").unwrap());
         assert!(a < i, "Kazakh order");
         assert!(html.contains(r#"<a href="/bodies/health/entries/"#), "rows link to their body's entries");
         assert!(html.contains(r#"<label for="search-body">"#) && html.contains(r#"<option value="health">"#));
         assert!(html.contains("2 жазбаның 2 жазбасы табылды"));
-        let html = h.page("/lists?body=health&q=%D0%90%D2%9B").await;
+        let html = page(&h, "/lists?body=health&q=%D0%90%D2%9B").await;
         assert!(html.contains(">Ақ жүйе</a>") && !html.contains(">Ірі жүйе</a>"));
         assert!(html.contains(r#"<option value="health" selected>"#));
-        let html = h.page("/lists?body=finance&lang=en").await;
+        let html = page(&h, "/lists?body=finance&lang=en").await;
         assert!(html.contains("No entries match the search."));
     }
 
@@ -471,11 +423,11 @@ dual_tests! {
 
     async fn verify_names_the_edition_a_published_file_belongs_to(db: TestDb) {
         let h = Health::new(db).await;
-        assert!(h.page("/").await.contains(r#"<a href="/verify">"#), "linked from the footer");
-        let form = h.page("/verify").await;
+        assert!(page(&h, "/").await.contains(r#"<a href="/verify">"#), "linked from the footer");
+        let form = page(&h, "/verify").await;
         assert!(form.contains(r#"enctype="multipart/form-data""#) && form.contains(r#"<label for="verify-file">"#));
-        h.include(complete_form("Тексерілетін жүйе")).await;
-        h.publish().await;
+        h.include_form(complete_form("Тексерілетін жүйе")).await;
+        h.publish_number().await;
         let csv = h.app.get("/bodies/health/editions/1/files/1.kk.csv", None).await.body;
         let r = h.app.upload("/verify", Auth::Cookie(None), "", "list.csv", &csv).await;
         assert_eq!(r.status, StatusCode::OK);

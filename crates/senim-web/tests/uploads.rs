@@ -18,6 +18,7 @@ use axum::http::{Request, StatusCode, header};
 use common::*;
 use senim_domain::lang::Lang;
 use senim_domain::role::Role;
+use senim_pdfread::raw::{self, RawPdf};
 use senim_store::dual_tests;
 use senim_store::testing::TestDb;
 use senim_web::services::uploads::{ClamdAddr, MAX_PAGES, UploadConfig, codes};
@@ -93,53 +94,24 @@ async fn attachment_count(app: &TestApp, token: &str, id: &str) -> usize {
     r.json()["attachments"].as_array().map(Vec::len).unwrap_or(0)
 }
 
-/// A PDF's bytes from its objects (numbered from 1) and extra trailer entries.
-fn assemble(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R {trailer_extra}>>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
-    );
-    out
-}
-
 /// A well-formed PDF of `pages` pages, each showing the content stream `content` (any bytes).
 fn pdf_pages(pages: usize, content: &[u8]) -> Vec<u8> {
-    let kids: String = (0..pages).map(|i| format!("{} 0 R ", 4 + i)).collect();
-    let mut objects = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        format!("<< /Type /Pages /Kids [{kids}] /Count {pages} >>").into_bytes(),
-        [format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(), content, b"\nendstream"].concat(),
-    ];
-    for _ in 0..pages {
-        objects.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>".to_vec());
-    }
-    assemble(&objects, "")
+    let mut pdf = RawPdf::new();
+    let contents = pdf.stream("", content);
+    let kids: Vec<u32> = (0..pages)
+        .map(|_| pdf.add(format!("<< /Type /Page /Parent ? /MediaBox [0 0 595 842] /Contents {contents} 0 R >>")))
+        .collect();
+    pdf.finish(&kids, "")
 }
 
 /// A one-page PDF whose trailer names a standard-security-handler /Encrypt dictionary, written by hand.
 fn encrypted_by_hand() -> Vec<u8> {
     let hex32 = "8f2a6c1d0e4b7a3952c6d8e1f0a4b3c28f2a6c1d0e4b7a3952c6d8e1f0a4b3c2";
-    let objects = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_vec(),
-        format!("<< /Filter /Standard /V 1 /R 2 /Length 40 /O <{hex32}> /U <{hex32}> /P -44 >>").into_bytes(),
-    ];
     let id = "<00112233445566778899aabbccddeeff>";
-    assemble(&objects, &format!("/Encrypt 4 0 R /ID [{id} {id}] "))
+    let mut pdf = RawPdf::new();
+    let page = pdf.add("<< /Type /Page /Parent ? /MediaBox [0 0 595 842] >>");
+    let encrypt = pdf.add(format!("<< /Filter /Standard /V 1 /R 2 /Length 40 /O <{hex32}> /U <{hex32}> /P -44 >>"));
+    pdf.trailer(&format!("/Encrypt {encrypt} 0 R /ID [{id} {id}] ")).finish(&[page], "")
 }
 
 /// The demo's sample PDF encrypted by lopdf (RC4, user password "user").
@@ -277,7 +249,6 @@ dual_tests! {
     // and a decompression bomb are refused without taking the server (here: the test process) down; an
     // accepted file is stored and served with a `.pdf` name whatever it was called.
     async fn hostile_files_are_refused_with_their_reason(db: TestDb) {
-        use senim_pdfread::raw::{self, RawPdf};
         let app = TestApp::new(db).await;
         let (token, cookie, id) = draft(&app).await;
         for prefix in [&b"<html><script>alert(1)</script>"[..], b"MZ\x90\x00\x03\x00"] {

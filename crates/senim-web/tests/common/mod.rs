@@ -2,6 +2,8 @@
 //! API client would drive it.
 #![allow(dead_code)]
 
+pub mod health;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -241,3 +243,15 @@ pub fn pdf(title: &str) -> Vec<u8> {
 /// Personal data of [`complete_form`] that must never appear in public output.
 pub const PRIVATE: [&str; 6] =
     ["Мәңгілік Ел 55", "Сарайшық", "Айгүл", "+7 701 555 44 33", "aigul@dariger.kz", "Директор"];
+
+/// The field errors of a problem answer, as `(field, code)`.
+pub fn field_errors(r: &Reply) -> Vec<(String, String)> {
+    r.json()["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
