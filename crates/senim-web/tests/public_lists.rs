@@ -26,15 +26,11 @@ fn assert_no_personal_data(path: &str, text: &str) {
     }
 }
 
-fn header<'a>(r: &'a Reply, name: &str) -> &'a str {
-    r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-}
-
 dual_tests! {
     async fn latest_files_are_the_current_editions_bytes_with_a_short_cache(db: TestDb) {
         let h = Health::new(db).await;
-        h.include_form(complete_form("Рентген талдаушы")).await;
-        assert_eq!(h.publish_number().await, 1);
+        h.include(complete_form("Рентген талдаушы")).await;
+        assert_eq!(h.publish().await, 1);
         let app = &h.app;
         for (latest, fixed) in [
             ("list.kk.csv", "1.kk.csv"), ("list.ru.html", "1.ru.html"), ("list.kk.xlsx", "1.kk.xlsx"),
@@ -56,8 +52,8 @@ dual_tests! {
         }
 
         // A new edition moves "latest" on.
-        h.include_form(complete_form("Екінші жүйе")).await;
-        assert_eq!(h.publish_number().await, 2);
+        h.include(complete_form("Екінші жүйе")).await;
+        assert_eq!(h.publish().await, 2);
         let r = app.get("/bodies/health/latest/list.kk.csv", None).await;
         assert!(r.text().contains("Екінші жүйе"));
         assert_eq!(header(&r, "content-location"), "/bodies/health/editions/2/files/2.kk.csv");
@@ -65,10 +61,10 @@ dual_tests! {
 
     async fn feeds_and_descriptors_describe_the_published_editions(db: TestDb) {
         let h = Health::new(db).await;
-        h.include_form(complete_form("Рентген талдаушы")).await;
-        h.publish_number().await;
-        h.include_form(complete_form("Екінші жүйе")).await;
-        h.publish_number().await;
+        h.include(complete_form("Рентген талдаушы")).await;
+        h.publish().await;
+        h.include(complete_form("Екінші жүйе")).await;
+        h.publish().await;
         let app = &h.app;
 
         let r = app.get("/bodies/health/feed.atom", None).await;
@@ -124,7 +120,7 @@ dual_tests! {
         assert!(html.contains("күтілетін өзгеріс жоқ"), "nothing pending before any inclusion");
         assert!(html.contains(r#"<link rel="alternate" type="application/atom+xml" href="/bodies/health/feed.atom""#));
 
-        let number = h.include_form(complete_form("Рентген талдаушы")).await;
+        let number = h.include(complete_form("Рентген талдаушы")).await;
         let pending = h.app.api("GET", "/api/v1/bodies/health/pending", Some(&h.publisher), None).await.json();
         let due = pending[0]["publication_due_on"].as_str().unwrap().to_owned();
         let html = page(&h, "/bodies/health").await;
@@ -132,7 +128,7 @@ dual_tests! {
         let ru = page(&h, "/bodies/health?lang=ru").await;
         assert!(ru.contains(&format!("не позднее {due}")));
 
-        h.publish_number().await;
+        h.publish().await;
         let html = page(&h, "/bodies/health").await;
         assert!(html.contains("күтілетін өзгеріс жоқ"));
         for link in ["/bodies/health/latest/list.kk.pdf", "/bodies/health/latest/list.ru.csv", "/bodies/health/datapackage.json",
@@ -149,11 +145,11 @@ dual_tests! {
 
     async fn entry_pages_show_fields_history_and_proof_and_outlive_exclusion(db: TestDb) {
         let h = Health::new(db).await;
-        let kept = h.include_form(complete_form("Қалатын жүйе")).await;
-        let gone = h.include_form(complete_form("Кететін жүйе")).await;
+        let kept = h.include(complete_form("Қалатын жүйе")).await;
+        let gone = h.include(complete_form("Кететін жүйе")).await;
         let pending_path = format!("/bodies/health/entries/{gone}");
         assert_eq!(h.app.get(&pending_path, None).await.status, StatusCode::NOT_FOUND, "not public before its edition");
-        h.publish_number().await;
+        h.publish().await;
         let list = page(&h, "/bodies/health").await;
         assert!(list.contains(&format!("<a href=\"/bodies/health/entries/{kept}\">Қалатын жүйе</a>")));
 
@@ -175,7 +171,7 @@ dual_tests! {
         assert!(en.contains("Area (sphere) of use") && en.contains("Added to the List in edition 1"));
 
         h.exclude(&gone, "Иесінің өтініші бойынша").await;
-        h.publish_number().await;
+        h.publish().await;
         let html = page(&h, &format!("/bodies/health/entries/{gone}")).await;
         assert!(html.contains("<h1>Кететін жүйе</h1>"), "an excluded entry stays readable");
         assert!(html.contains("тізбеден алынып тасталды"));
@@ -214,12 +210,12 @@ dual_tests! {
         let h = Health::new(db).await;
         assert!(page(&h, "/bodies/health/editions").await.contains("Басылым әлі жарияланған жоқ"));
         assert_eq!(h.app.get("/bodies/health/editions/diff", None).await.status, StatusCode::NOT_FOUND);
-        let first = h.include_form(complete_form("Бірінші жүйе")).await;
-        h.publish_number().await;
-        let second = h.include_form(complete_form("Екінші жүйе")).await;
-        h.publish_number().await;
+        let first = h.include(complete_form("Бірінші жүйе")).await;
+        h.publish().await;
+        let second = h.include(complete_form("Екінші жүйе")).await;
+        h.publish().await;
         h.exclude(&first, "Мерзімі өтті").await;
-        h.publish_number().await;
+        h.publish().await;
 
         let html = page(&h, "/bodies/health/editions").await;
         for n in 1..=3 {
@@ -262,9 +258,9 @@ dual_tests! {
             if name == "Ақ жүйе" {
                 form["system"]["area"] = json!({"kk": "Білім беру"});
             }
-            numbers.push(h.include_form(form).await);
+            numbers.push(h.include(form).await);
         }
-        h.publish_number().await;
+        h.publish().await;
         let order = |html: &str, names: &[&str]| {
             let at: Vec<usize> = names.iter().map(|n| html.find(&format!(">{n}</a>")).unwrap_or_else(|| panic!("{n} missing"))).collect();
             assert!(at.windows(2).all(|w| w[0] < w[1]), "order {names:?}");
@@ -396,9 +392,9 @@ dual_tests! {
         let html = page(&h, "/lists").await;
         assert!(html.contains("Сұрауға сәйкес жазба табылмады."), "nothing published yet");
         for name in ["Ірі жүйе", "Ақ жүйе"] {
-            h.include_form(complete_form(name)).await;
+            h.include(complete_form(name)).await;
         }
-        h.publish_number().await;
+        h.publish().await;
         let html = page(&h, "/lists?sort=name").await;
         let (a, i) = (html.find(">Ақ жүйе</a>").unwrap(), html.find(">Ірі жүйе</a>").unwrap());
         assert!(a < i, "Kazakh order");
@@ -426,8 +422,8 @@ dual_tests! {
         assert!(page(&h, "/").await.contains(r#"<a href="/verify">"#), "linked from the footer");
         let form = page(&h, "/verify").await;
         assert!(form.contains(r#"enctype="multipart/form-data""#) && form.contains(r#"<label for="verify-file">"#));
-        h.include_form(complete_form("Тексерілетін жүйе")).await;
-        h.publish_number().await;
+        h.include(complete_form("Тексерілетін жүйе")).await;
+        h.publish().await;
         let csv = h.app.get("/bodies/health/editions/1/files/1.kk.csv", None).await.body;
         let r = h.app.upload("/verify", Auth::Cookie(None), "", "list.csv", &csv).await;
         assert_eq!(r.status, StatusCode::OK);

@@ -17,7 +17,7 @@ use common::health::Health;
 dual_tests! {
     async fn rules_7_pending_inclusion_is_due_in_five_working_days_and_preview_stores_nothing(db: TestDb) {
         let h = Health::new(db).await;
-        let number = h.include("Бірінші жүйе").await;
+        let number = h.include_system("Бірінші жүйе").await;
         let r = h.app.api("GET", "/api/v1/bodies/health/pending", Some(&h.publisher), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let pending = r.json();
@@ -41,10 +41,10 @@ dual_tests! {
 
     async fn preview_diff_is_what_the_next_edition_publishes(db: TestDb) {
         let h = Health::new(db).await;
-        let first = h.include("Бірінші жүйе").await;
-        let second = h.include("Екінші жүйе").await;
-        h.publish().await;
-        let third = h.include("Үшінші жүйе").await;
+        let first = h.include_system("Бірінші жүйе").await;
+        let second = h.include_system("Екінші жүйе").await;
+        h.publish_answer().await;
+        let third = h.include_system("Үшінші жүйе").await;
         let r = h.amend(&first, json!({
             "fields": {"system_name": {"kk": "Бірінші жүйе (түзетілген)", "ru": "Система анализа"},
                        "audit": {"date": "2026-05-15"}},
@@ -79,7 +79,7 @@ dual_tests! {
         assert_eq!(p["changes"]["added"][0]["registry_number"], third.as_str());
         assert_eq!(h.editions().await, 1);
 
-        let signed = h.publish().await;
+        let signed = h.publish_answer().await;
         let changes = &signed["manifest"]["changes"];
         assert_eq!(changes["amended"], json!([first]));
         assert_eq!(changes["added"], json!([third]));
@@ -94,11 +94,11 @@ dual_tests! {
 
     async fn amendment_errors_are_field_errors_and_nothing_changes(db: TestDb) {
         let h = Health::new(db).await;
-        let number = h.include("Жүйе").await;
+        let number = h.include_system("Жүйе").await;
         let new_name = json!({"fields": {"system_name": {"kk": "Жаңа"}}, "reason": {"kk": "Себеп"}});
         let r = h.amend(&number, new_name.clone()).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "an inclusion not yet published is not amended: {}", r.text());
-        h.publish().await;
+        h.publish_answer().await;
 
         let r = h.amend(&number, json!({
             "fields": {"registry_number": "X-1", "included_on": "2026-01-01", "owner": {"kk": " "},
@@ -144,13 +144,13 @@ dual_tests! {
 
     async fn amendment_reason_is_in_the_public_change_log_and_entry_history(db: TestDb) {
         let h = Health::new(db).await;
-        let number = h.include("Жүйе").await;
-        h.publish().await;
+        let number = h.include_system("Жүйе").await;
+        h.publish_answer().await;
         let r = h.amend(&number, json!({"fields": {"area": {"kk": "Медицина"}}, "reason": {"kk": "Сала нақтыланды"}})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let entry_page = h.app.get(&format!("/bodies/health/entries/{number}"), None).await.text();
         assert!(!entry_page.contains("Сала нақтыланды"), "not public before it is published");
-        h.publish().await;
+        h.publish_answer().await;
         let entry_page = h.app.get(&format!("/bodies/health/entries/{number}"), None).await.text();
         assert!(entry_page.contains("Сала нақтыланды"), "the entry's history gives the reason");
         assert!(entry_page.contains("Медицина"));
@@ -165,7 +165,7 @@ dual_tests! {
 
     async fn publish_page_previews_amends_and_keeps_what_was_typed(db: TestDb) {
         let h = Health::new(db).await;
-        let number = h.include("Жүйе").await;
+        let number = h.include_system("Жүйе").await;
         let cookie = h.app.sign_in("p@health.kz").await;
         let page = h.app.get("/publish", Some(&cookie)).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -219,7 +219,7 @@ dual_tests! {
     async fn issue_7_publication_runs_in_the_background_with_progress_for_its_publisher_only(db: TestDb) {
         let h = Health::new(db).await;
         h.app.user("p@finance.kz", Role::Publisher, Some("finance")).await;
-        h.include("Фондық жариялау").await;
+        h.include_system("Фондық жариялау").await;
         let cookie = h.app.sign_in("p@health.kz").await;
         let r = h.app.form("/publish", Some(&cookie), &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -244,9 +244,9 @@ dual_tests! {
 
     async fn issue_7_a_change_made_while_an_edition_renders_is_never_lost(db: TestDb) {
         let h = Health::new(db).await;
-        let first = h.include("Бірінші").await;
-        h.publish().await;
-        h.include("Екінші").await;
+        let first = h.include_system("Бірінші").await;
+        h.publish_answer().await;
+        h.include_system("Екінші").await;
         // While the artifacts render (outside the write transaction), the publisher excludes the first
         // entry: the rendered edition would miss it, so nothing is stored and a new run is asked for.
         let store = h.app.state.store.clone();
@@ -285,7 +285,7 @@ dual_tests! {
         .unwrap();
         assert_eq!(orphans, 0, "the files of the edition not stored are removed");
         // The next run carries both changes.
-        let m = h.publish().await;
+        let m = h.publish_answer().await;
         assert_eq!(m["manifest"]["changes"]["added"].as_array().unwrap().len(), 1);
         assert_eq!(m["manifest"]["changes"]["excluded"].as_array().unwrap().len(), 1);
     }
@@ -295,7 +295,7 @@ dual_tests! {
     // finds it missing and stores nothing rather than an edition without its file.
     async fn issue_7_an_edition_whose_stored_file_was_removed_meanwhile_is_not_stored(db: TestDb) {
         let h = Health::new(db).await;
-        h.include("Бірінші").await;
+        h.include_system("Бірінші").await;
         let store = h.app.state.store.clone();
         let handle = tokio::runtime::Handle::current();
         // After the last file (the edition JSON) is stored, before the write transaction.
@@ -328,7 +328,7 @@ dual_tests! {
         assert!(matches!(r, Err(senim_web::services::ServiceError::State("publication.changed"))), "{r:?}");
         assert_eq!(h.editions().await, 0, "nothing stored");
         // Another run renders and stores every file again.
-        let m = h.publish().await;
+        let m = h.publish_answer().await;
         assert_eq!(m["manifest"]["changes"]["added"].as_array().unwrap().len(), 1);
         for a in m["manifest"]["artifacts"].as_array().unwrap() {
             let sha = a["sha256"].as_str().unwrap();

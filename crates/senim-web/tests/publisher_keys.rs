@@ -36,8 +36,8 @@ dual_tests! {
     async fn key_rotation_keeps_old_editions_verifying_and_signs_new_ones(db: TestDb) {
         let h = Health::new(db).await;
         let admin = h.app.user("admin@senim.test", Role::Admin, None).await;
-        h.include("Бірінші").await;
-        h.publish().await;
+        h.include_system("Бірінші").await;
+        h.publish_answer().await;
         let old = keys(&h.app).await;
         assert_eq!(old.len(), 1);
 
@@ -49,8 +49,8 @@ dual_tests! {
         assert_eq!(r.json()["retired"], json!([old[0].key_id]));
         assert_ne!(new_id, old[0].key_id);
 
-        h.include("Екінші").await;
-        h.publish().await;
+        h.include_system("Екінші").await;
+        h.publish_answer().await;
         let listed = keys(&h.app).await;
         assert_eq!(listed.len(), 2, "the retired key stays published");
         let retired = listed.iter().find(|k| k.key_id == old[0].key_id).unwrap();
@@ -92,7 +92,7 @@ dual_tests! {
         let r = h.app.api("PUT", "/api/v1/bodies/health/schedule", Some(&h.publisher), Some(json!({"at": "09:00"}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(r.json()["at"], "09:00");
-        h.include("Жоспарлы жүйе").await;
+        h.include_system("Жоспарлы жүйе").await;
 
         let state = &h.app.state;
         assert!(schedule::run_due(state, almaty(1, -1)).await.unwrap().is_empty(), "not before 09:00 Astana time");
@@ -111,7 +111,7 @@ dual_tests! {
         assert_eq!(r["last_run"]["outcome"], "nothing");
 
         // Two instances on one database, at the same moment: exactly one publishes.
-        h.include("Тағы бір жүйе").await;
+        h.include_system("Тағы бір жүйе").await;
         let other = senim_web::AppState::load(
             senim_store::Store::connect(&h.app.db.url).await.unwrap(),
             senim_web::Config::default(),
@@ -126,7 +126,7 @@ dual_tests! {
         assert_eq!(h.editions().await, 2);
 
         // Off: nothing runs.
-        h.include("Үшінші").await;
+        h.include_system("Үшінші").await;
         let r = h.app.api("PUT", "/api/v1/bodies/health/schedule", Some(&h.publisher), Some(json!({"at": null}))).await;
         assert_eq!(r.json()["at"], Value::Null);
         assert!(schedule::run_due(state, almaty(4, 0)).await.unwrap().is_empty());

@@ -16,15 +16,19 @@ pub struct Health {
 
 impl Health {
     pub async fn new(db: senim_store::testing::TestDb) -> Health {
-        let app = TestApp::new(db).await;
-        let applicant = app.user("a@example.kz", Role::Applicant, None).await;
+        Self::with_app(TestApp::new(db).await, "a@example.kz").await
+    }
+
+    /// On an app built by the caller, with the applicant's account at `applicant_email`.
+    pub async fn with_app(app: TestApp, applicant_email: &str) -> Health {
+        let applicant = app.user(applicant_email, Role::Applicant, None).await;
         let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
         let publisher = app.user("p@health.kz", Role::Publisher, Some("health")).await;
         Health { app, applicant, reviewer, publisher }
     }
 
     /// Applies with `form`, includes it and returns the registry number (not yet published).
-    pub async fn include_form(&self, form: Value) -> String {
+    pub async fn include(&self, form: Value) -> String {
         let app = &self.app;
         let r = app.api("POST", "/api/v1/applications", Some(&self.applicant), Some(form)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -43,21 +47,21 @@ impl Health {
         r.json()["registry_number"].as_str().unwrap().to_owned()
     }
 
-    /// [`Health::include_form`] with the complete form of a system named `system_kk`.
-    pub async fn include(&self, system_kk: &str) -> String {
-        self.include_form(complete_form(system_kk)).await
+    /// [`Health::include`] with the complete form of a system named `system_kk`.
+    pub async fn include_system(&self, system_kk: &str) -> String {
+        self.include(complete_form(system_kk)).await
     }
 
     /// Publishes the next edition: the API's answer.
-    pub async fn publish(&self) -> Value {
+    pub async fn publish_answer(&self) -> Value {
         let r = self.app.api("POST", "/api/v1/bodies/health/editions", Some(&self.publisher), None).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         r.json()
     }
 
     /// Publishes the next edition: its number.
-    pub async fn publish_number(&self) -> u32 {
-        self.publish().await["manifest"]["edition"].as_u64().unwrap() as u32
+    pub async fn publish(&self) -> i64 {
+        self.publish_answer().await["manifest"]["edition"].as_i64().unwrap()
     }
 
     pub async fn preview(&self) -> Value {

@@ -255,3 +255,8 @@ pub fn field_errors(r: &Reply) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// A header of an answer, or `""`.
+pub fn header<'a>(r: &'a Reply, name: &str) -> &'a str {
+    r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
