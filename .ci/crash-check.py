@@ -41,7 +41,7 @@ EMAIL, PASSWORD = "crash@example.kz", "crash password long enough"
 KINDS = ("audit_report", "copyright_certificate")
 LOG = open(os.environ.get("CRASH_LOG", "/dev/null"), "ab")
 
-from ci_form import FORM  # noqa: E402
+from ci_kit import FORM, text_pdf  # noqa: E402
 
 
 def fail(msg):
@@ -50,30 +50,10 @@ def fail(msg):
 
 
 def unique_pdf(label: str) -> bytes:
-    """A valid one-page PDF (uploads are parsed before acceptance) of 20-200 KB whose padding is random,
-    so every upload is a different blob and a wrong or truncated one cannot hash the same."""
+    """A valid one-page PDF of 20-200 KB whose padding is random, so every upload is a different blob and a
+    wrong or truncated one cannot hash the same."""
     size = random.randint(20_000, 200_000)
-    pad = b"".join(b"% " + os.urandom(24).hex().encode() + b"\n" for _ in range(size // 51))
-    content = b"BT /F1 12 Tf 72 720 Td (" + label.encode() + b") Tj ET\n" + pad
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return text_pdf(label, b"".join(b"% " + os.urandom(24).hex().encode() + b"\n" for _ in range(size // 51)))
 
 
 def request(method, path, body=None, headers=None, timeout=60):

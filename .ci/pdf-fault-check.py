@@ -22,7 +22,7 @@ import threading
 import time
 import zlib
 
-from ci_form import FORM
+from ci_kit import FORM, pdf_file
 
 BIN, PORT = sys.argv[1], int(sys.argv[2])
 BUDGET_MB = 300
@@ -62,20 +62,6 @@ def api(method, path, token, body=None, content_type="application/json"):
 
 # ---------------------------------------------------------------- the files
 
-def pdf(objects, root):
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for i, o in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
-    return bytes(out)
-
-
 def stream(dict_, data):
     return b"<< " + dict_ + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
@@ -95,23 +81,23 @@ def one_page(contents_ref, resources=b""):
 
 
 def normal():
-    return pdf([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4), stream(b"", b"BT /F1 12 Tf 72 720 Td (ok) Tj ET")], 2)
+    return pdf_file([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4), stream(b"", b"BT /F1 12 Tf 72 720 Td (ok) Tj ET")], root=2)
 
 
 def self_drawing():
     form = stream(b"/Type /XObject /Subtype /Form /BBox [0 0 9 9] /Resources << /XObject << /X1 5 0 R >> >>",
                   b"/X1 Do")
-    return pdf([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4, b"/XObject << /X1 5 0 R >>"), stream(b"", b"/X1 Do"), form], 2)
+    return pdf_file([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4, b"/XObject << /X1 5 0 R >>"), stream(b"", b"/X1 Do"), form], root=2)
 
 
 def object_stream_bomb():
     bomb = stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", deflate_repeated(b"\0", 2 << 30))
-    return pdf([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4), stream(b"", b""), bomb], 2)
+    return pdf_file([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4), stream(b"", b""), bomb], root=2)
 
 
 def content_stream_bomb():
     content = stream(b"/Filter /FlateDecode", deflate_repeated(b" ", 1 << 30))
-    return pdf([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4), content], 2)
+    return pdf_file([PAGE_TAIL[0], PAGE_TAIL[1], one_page(4), content], root=2)
 
 
 def xref_stream_bomb():

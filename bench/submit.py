@@ -4,6 +4,7 @@ and submits. Prints "rate p50_ms p99_ms". Standard library only.
 usage: submit.py BASE_URL TOKEN COUNT CLIENTS
 """
 import json
+import pathlib
 import sys
 import threading
 import time
@@ -12,45 +13,11 @@ import uuid
 
 BASE, TOKEN, COUNT, CLIENTS = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
-FORM = {
-    "body": "health",
-    "applicant": {"role": "owner", "name": "«Бенчмарк» ЖШС", "bin_iin": "971240001315",
-                  "legal_address": "Астана", "actual_address": "Астана",
-                  "contact": {"name": "Тест", "position": "Директор", "phone": "+7 701 000 00 00", "email": "b@example.kz"}},
-    "system": {"name": {"kk": "Жүйе", "ru": "Система"}, "purpose": {"kk": "Мақсат"}, "area": {"kk": "Сала"},
-               "functionality": {"kk": "Функция"}, "conditions_of_use": {"kk": "Шарт"},
-               "models": {"description": {"kk": "Модель"}, "algorithm_type": "ML", "external_models": False, "embedded_models": True},
-               "data": {"categories": {"kk": "Деректер"}, "sources": {"kk": "Көздер"}}},
-    "audit": {"auditor": {"kk": "Аудитор"}, "date": "2026-05-14", "conclusions": {"kk": "Сәйкес"}},
-    "copyright": {"certificate_number": "1", "certificate_date": "2026-01-20", "author_contract": False},
-    "declaration": {"confirmed": True, "signatory": "Тест"},
-}
-def one_page_pdf(size: int) -> bytes:
-    """A valid one-page PDF of about `size` bytes (the server parses uploads before accepting them): the
-    page's content stream carries the padding as comments."""
-    content = b"BT /F1 12 Tf 72 720 Td (Benchmark report) Tj ET\n" + b"% padding\n" * (size // 10)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / ".ci"))
+from ci_kit import FORM, text_pdf  # noqa: E402
 
-
-PDF = one_page_pdf(1_048_576)  # about 1 MB
+# About 1 MB: the page's content stream carries the padding as comments.
+PDF = text_pdf("Benchmark report", b"% padding\n" * (1_048_576 // 10))
 
 
 def call(method, path, body=None, content_type="application/json"):
