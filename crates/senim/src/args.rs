@@ -50,25 +50,6 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// E-mail delivery from the outbox (see `senim_app::services::mailer`).
-#[derive(Args, Clone)]
-pub struct MailArgs {
-    /// SMTP server: `smtp://host:25`, `smtp://host:587?tls=required`, `smtps://user:pass@host:465`.
-    /// Unset: with --demo, e-mail is kept in the demo mailbox (/admin/mail); otherwise it stays queued.
-    #[arg(long, env = "SENIM_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
-    /// The From of every e-mail.
-    #[arg(long, env = "SENIM_MAIL_FROM", default_value = senim_app::services::mailer::DEFAULT_FROM)]
-    pub mail_from: String,
-}
-
-impl MailArgs {
-    pub fn apply(self, config: &mut senim_app::Config) {
-        config.smtp_url = self.smtp_url.filter(|u| !u.is_empty()).map(senim_app::services::mailer::SmtpUrl);
-        config.mail_from = Some(self.mail_from);
-    }
-}
-
 /// The intake of uploaded documents (see `senim_app::services::uploads`).
 #[derive(Args, Clone)]
 pub struct UploadArgs {

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::args::{DbArgs, MailArgs};
-use crate::serve::LimitArgs;
+use crate::args::DbArgs;
 
 #[derive(Parser)]
 #[command(name = "senim", version, about = "Lists of trusted high-risk AI systems (Rules, Order No. 196/НҚ)")]
@@ -17,32 +16,8 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the web UI and the API.
-    Serve {
-        #[command(flatten)]
-        db: DbArgs,
-        /// Address to listen on.
-        #[arg(long, env = "SENIM_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// On an empty database, load demo bodies, accounts, applications and an edition.
-        #[arg(long)]
-        demo: bool,
-        /// Mark session cookies Secure (behind TLS).
-        #[arg(long, env = "SENIM_SECURE_COOKIES")]
-        secure_cookies: bool,
-        /// The address users reach the site at, for links in e-mails (e.g. https://senim.gov.kz);
-        /// default: http://LISTEN.
-        #[arg(long, env = "SENIM_PUBLIC_URL")]
-        public_url: Option<String>,
-        #[command(flatten)]
-        mail: MailArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-        /// How long (ms) the public Lists may be answered from memory before asking the database
-        /// again whether a newer edition or pending change exists: a change made on another instance
-        /// shows within this time. 0: ask at every request.
-        #[arg(long, env = "SENIM_READ_TTL_MS", default_value_t = 1000)]
-        read_ttl_ms: u64,
-    },
+    #[cfg(feature = "serve")]
+    Serve(crate::serve::ServeArgs),
     /// Fill a body's List with N realistic included applications and publish an edition (for
     /// benchmarks and demos of scale).
     Seed {

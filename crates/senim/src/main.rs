@@ -5,8 +5,8 @@
 //! - `SENIM_DATABASE_URL` — `sqlite://…` or `postgres://…`; overrides the data directory;
 //! - `SENIM_LISTEN` — address to serve on (default `127.0.0.1:8080`);
 //! - `SENIM_SECURE_COOKIES` — `true` behind TLS;
-//! - `SENIM_SMTP_URL`, `SENIM_MAIL_FROM` — e-mail delivery ([`MailArgs`]);
-//! - `SENIM_RATE_*`, `SENIM_TRUSTED_PROXIES` — rate limits and the proxies believed ([`LimitArgs`]);
+//! - `SENIM_SMTP_URL`, `SENIM_MAIL_FROM` — e-mail delivery (`serve::MailArgs`);
+//! - `SENIM_RATE_*`, `SENIM_TRUSTED_PROXIES` — rate limits and the proxies believed (`serve::LimitArgs`);
 //! - `SENIM_KEYS` — `senim verify`'s key list: a file or a server URL;
 //! - `SENIM_METRICS_TOKEN` — bearer token that opens `/metrics` beyond loopback (environment only);
 //! - `RUST_LOG` — log filter (default `info`); `SENIM_LOG_JSON=true` for JSON logs.
@@ -14,6 +14,7 @@
 mod admin;
 mod args;
 mod cli;
+#[cfg(feature = "serve")]
 mod serve;
 mod verify;
 
@@ -86,16 +87,8 @@ async fn async_main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { db, listen, demo, secure_cookies, public_url, mail, limits, read_ttl_ms } => {
-            let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
-            let read_ttl = std::time::Duration::from_millis(read_ttl_ms);
-            let config = senim_web::Config {
-                secure_cookies,
-                app: senim_app::Config { demo, public_url, read_ttl, ..Default::default() },
-                ..Default::default()
-            };
-            serve::serve(db, &listen, config, mail, limits).await
-        }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args).await,
         Command::Seed { db, body, entries } => {
             let store = db.open().await?;
             let config = senim_app::Config { key_passphrase: key_passphrase(), ..Default::default() };

@@ -8,7 +8,68 @@ use clap::Args;
 use senim_web::rate_limit::{IpNet, RateLimits};
 use senim_web::{AppState, Config};
 
-use crate::args::{DbArgs, MailArgs, UploadArgs, key_passphrase};
+use crate::args::{DbArgs, UploadArgs, key_passphrase};
+
+/// E-mail delivery from the outbox (see `senim_app::services::mailer`).
+#[derive(Args, Clone)]
+pub struct MailArgs {
+    /// SMTP server: `smtp://host:25`, `smtp://host:587?tls=required`, `smtps://user:pass@host:465`.
+    /// Unset: with --demo, e-mail is kept in the demo mailbox (/admin/mail); otherwise it stays queued.
+    #[arg(long, env = "SENIM_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From of every e-mail.
+    #[arg(long, env = "SENIM_MAIL_FROM", default_value = senim_app::services::mailer::DEFAULT_FROM)]
+    pub mail_from: String,
+}
+
+impl MailArgs {
+    pub fn apply(self, config: &mut senim_app::Config) {
+        config.smtp_url = self.smtp_url.filter(|u| !u.is_empty()).map(senim_app::services::mailer::SmtpUrl);
+        config.mail_from = Some(self.mail_from);
+    }
+}
+
+/// What `senim serve` takes.
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SENIM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// On an empty database, load demo bodies, accounts, applications and an edition.
+    #[arg(long)]
+    demo: bool,
+    /// Mark session cookies Secure (behind TLS).
+    #[arg(long, env = "SENIM_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// The address users reach the site at, for links in e-mails (e.g. https://senim.gov.kz);
+    /// default: http://LISTEN.
+    #[arg(long, env = "SENIM_PUBLIC_URL")]
+    public_url: Option<String>,
+    #[command(flatten)]
+    mail: MailArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// How long (ms) the public Lists may be answered from memory before asking the database
+    /// again whether a newer edition or pending change exists: a change made on another instance
+    /// shows within this time. 0: ask at every request.
+    #[arg(long, env = "SENIM_READ_TTL_MS", default_value_t = 1000)]
+    read_ttl_ms: u64,
+}
+
+/// `senim serve`.
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let ServeArgs { db, listen, demo, secure_cookies, public_url, mail, limits, read_ttl_ms } = args;
+    let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
+    let read_ttl = std::time::Duration::from_millis(read_ttl_ms);
+    let config = Config {
+        secure_cookies,
+        app: senim_app::Config { demo, public_url, read_ttl, ..Default::default() },
+        ..Default::default()
+    };
+    serve(db, &listen, config, mail, limits).await
+}
 
 /// Requests per minute (0: no limit) and the proxies believed (see `senim_web::rate_limit`).
 #[derive(Args, Clone)]
@@ -61,7 +122,7 @@ impl LimitArgs {
 }
 
 /// `config` holds what the command line set directly (cookies, demo, public URL, read TTL).
-pub async fn serve(
+async fn serve(
     db: DbArgs,
     listen: &str,
     mut config: Config,
