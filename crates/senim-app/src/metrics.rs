@@ -104,6 +104,7 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Counts a request in flight until the guard is dropped (however the request ends).
+    #[inline]
     pub fn request_started(&self) -> InFlight<'_> {
         self.in_flight.inc();
         InFlight(&self.in_flight)
@@ -111,6 +112,7 @@ impl Metrics {
 
     /// Records one answered request: its method, route template (never the typed path), status class
     /// (`2xx`…) and time to the response's head.
+    #[inline]
     pub fn observe_request(&self, method: &'static str, route: String, status: &'static str, seconds: f64) {
         self.http.get_or_create(&HttpLabels { method, route, status }).observe(seconds);
     }
@@ -149,6 +151,7 @@ impl Metrics {
 pub struct InFlight<'a>(&'a Gauge<i64, AtomicI64>);
 
 impl Drop for InFlight<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.0.dec();
     }
