@@ -152,14 +152,7 @@ pub fn facets(editions: &[Arc<IndexedEdition>], lang: Lang) -> (Vec<String>, Vec
 }
 
 /// Percent-encodes a query-string value.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use crate::percent::encode_component as encode;
 
 /// The query string (with `?`) of `p` showing page `page`, keeping its filters and order.
 pub fn page_href(p: &ListParams, page: usize) -> String {

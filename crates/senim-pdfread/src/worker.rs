@@ -1,6 +1,7 @@
 //! The child process that reads one PDF: `senim pdf-worker v1 inspect MAX_PAGES` or `senim pdf-worker
 //! v1 text` (the `senim-pdfread` binary takes the same arguments), the file on standard input, one JSON
-//! [`Answer`] on standard output.
+//! [`Answer`] on standard output. `… v1 limits` answers the limits it set on itself, read back from the
+//! kernel (for the tests and an operator's check), without reading a file.
 //!
 //! Before it reads a byte it confines itself: at most [`MEMORY_LIMIT`] of address space (an allocation
 //! past it aborts this process), [`CPU_SECONDS`] of CPU time (then the kernel ends it), no files
@@ -30,10 +31,26 @@ pub const CPU_SECONDS: u64 = 60;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum Answer {
-    Accepted { pages: usize },
-    Refused { code: String },
-    Text { pages: Vec<String> },
-    Unreadable { reason: String },
+    Accepted {
+        pages: usize,
+    },
+    Refused {
+        code: String,
+    },
+    Text {
+        pages: Vec<String>,
+    },
+    Unreadable {
+        reason: String,
+    },
+    /// The soft limits in force, as the kernel reports them.
+    Limits {
+        address_space: u64,
+        cpu_seconds: u64,
+        file_size: u64,
+        core_size: u64,
+        open_files: u64,
+    },
 }
 
 /// The worker's `main`, with the arguments after the program (and `pdf-worker`).
@@ -49,6 +66,7 @@ pub fn main(args: &[String]) -> ExitCode {
             Err(_) => return usage(),
         },
         [PROTOCOL, "text"] => Mode::Text,
+        [PROTOCOL, "limits"] => return answer(&limits_in_force()),
         _ => return usage(),
     };
     let mut input = Vec::new();
@@ -67,8 +85,12 @@ pub fn main(args: &[String]) -> ExitCode {
             Err(reason) => Answer::Unreadable { reason },
         },
     };
+    self::answer(&answer)
+}
+
+fn answer(answer: &Answer) -> ExitCode {
     let mut out = std::io::stdout().lock();
-    match serde_json::to_writer(&mut out, &answer).map_err(std::io::Error::from).and_then(|()| out.flush()) {
+    match serde_json::to_writer(&mut out, answer).map_err(std::io::Error::from).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("senim pdf-worker: writing the answer: {e}");
@@ -96,6 +118,24 @@ fn confine() -> std::io::Result<()> {
     setrlimit(Resource::AS, MEMORY_LIMIT, MEMORY_LIMIT)?;
     // Standard input, output and error are open already; nothing else is needed.
     setrlimit(Resource::NOFILE, 3, 3)
+}
+
+#[cfg(unix)]
+fn limits_in_force() -> Answer {
+    use rlimit::{Resource, getrlimit};
+    let soft = |r: Resource| getrlimit(r).map(|(soft, _)| soft).unwrap_or(u64::MAX);
+    Answer::Limits {
+        address_space: soft(Resource::AS),
+        cpu_seconds: soft(Resource::CPU),
+        file_size: soft(Resource::FSIZE),
+        core_size: soft(Resource::CORE),
+        open_files: soft(Resource::NOFILE),
+    }
+}
+
+#[cfg(not(unix))]
+fn limits_in_force() -> Answer {
+    Answer::Limits { address_space: 0, cpu_seconds: 0, file_size: 0, core_size: 0, open_files: 0 }
 }
 
 #[cfg(not(unix))]

@@ -137,7 +137,12 @@ async fn serve(
     mail.apply(&mut config.app);
     limits.apply(&mut config);
     let state = AppState::load(store.clone(), config).await?;
-    tracing::info!(reader = ?state.config.uploads.reader.program(), "uploaded PDFs are read by this worker");
+    match state.config.uploads.reader.program() {
+        Some(program) => tracing::info!(reader = %program.display(), "uploaded PDFs are read by this worker"),
+        None => {
+            tracing::error!("no PDF worker found (senim pdf-worker, or SENIM_PDF_WORKER): every upload will be refused")
+        }
+    }
     let loaded = senim_app::services::demo::ensure_bodies(&state).await?;
     if loaded > 0 {
         tracing::info!(bodies = loaded, "loaded the state bodies");

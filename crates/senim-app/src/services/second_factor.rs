@@ -35,7 +35,7 @@ fn totp(secret: &str) -> ServiceResult<Totp> {
 
 /// The `otpauth://` URI authenticator apps read (Key Uri Format), to type or paste in.
 pub fn otpauth_uri(secret: &str, email: &str) -> String {
-    let label = crate::percent::encode(&format!("{ISSUER}:{email}")).replace('/', "%2F");
+    let label = crate::percent::encode_component(&format!("{ISSUER}:{email}"));
     format!("otpauth://totp/{label}?secret={secret}&issuer={ISSUER}&algorithm=SHA1&digits=6&period=30")
 }
 

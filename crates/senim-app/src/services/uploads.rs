@@ -10,9 +10,8 @@
 //!
 //! The PDF check runs in a worker process with its own resource limits ([`senim_pdfread::sandbox`]): a
 //! hostile file can crash or exhaust that process, never the server. The refusal is a field error on
-//! `file` with one of the `upload.*` codes below (messages in `i18n/*/uploads.ftl`).
-//!
-//! This file uses only std, tokio, tracing and senim-pdfread (no `crate::` paths).
+//! `file` with one of the `upload.*` codes below (messages in `i18n/*/uploads.ftl`). The intake's
+//! settings ([`UploadConfig`], [`ClamdAddr`]) are in [`crate::config`].
 
 use std::time::Duration;
 

@@ -179,10 +179,12 @@ pub async fn replace(
     Ok(Json(view(&state, app).await?))
 }
 
-/// Uploads a document: multipart `kind` and `file` (a PDF, checked by content: it must parse, not be
-/// encrypted, have at most the page limit; scanned for malware when the server has a scanner). A refused
-/// file is a 422 with a field error on `file` (`upload.*` codes); 503 with `Retry-After` when the
-/// scanner cannot be reached.
+/// Uploads a document: multipart `kind` and `file` (a PDF, checked by content: it must start as a PDF,
+/// parse within the reading limits, not be encrypted, have at most the page limit and carry no
+/// JavaScript, launch action or embedded file; scanned for malware when the server has a scanner). A
+/// refused file is a 422 with a field error on `file` (`upload.*` codes, e.g. `upload.too_complex`,
+/// `upload.active_content`); 503 with `Retry-After` when the scanner cannot be reached
+/// (`upload.scan_unavailable`) or no PDF reader could run (`upload.unavailable`).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/attachments", tag = "applicant", security(("bearer" = [])),
     params(("id" = String, Path)), request_body(content_type = "multipart/form-data", content = Object),
     responses((status = 201, body = AttachmentView), (status = 400), (status = 401), (status = 404), (status = 409), (status = 422), (status = 503)))]

@@ -66,27 +66,9 @@ fn location_safe(path: &str) -> String {
     out
 }
 
-/// `%XX` sequences decoded (twice over, so `%255C` counts as a backslash too); invalid ones kept as they are.
+/// `%XX` decoded twice over, so that `%255C` counts as a backslash too.
 fn percent_decoded(s: &str) -> String {
-    fn once(s: &str) -> String {
-        let b = s.as_bytes();
-        let mut out = Vec::with_capacity(b.len());
-        let mut i = 0;
-        while i < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if b[i] == b'%'
-                && let (Some(h), Some(l)) = (b.get(i + 1).and_then(|&c| hex(c)), b.get(i + 2).and_then(|&c| hex(c)))
-            {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-            out.push(b[i]);
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    once(&once(s))
+    senim_app::percent::decode_lenient(&senim_app::percent::decode_lenient(s))
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ pub fn require_user(p: &Ctx) -> Result<&User, Response> {
     p.user.as_ref().ok_or_else(|| Redirect::to(&format!("/signin?next={}", urlencode(&p.path))).into_response())
 }
 
-pub use senim_app::percent::encode as urlencode;
+pub use senim_app::percent::encode_path as urlencode;
 
 /// A redirect after a successful POST (303, so the browser GETs the result).
 pub fn see_other(to: &str) -> Response {

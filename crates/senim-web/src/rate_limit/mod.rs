@@ -45,6 +45,7 @@ mod settings;
 use crate::error::ApiError;
 use crate::i18n;
 use crate::pages::{Ctx, error_page};
+use senim_app::percent::decode_form;
 
 pub use settings::{IpNet, RateLimits, client_ip};
 
@@ -242,26 +243,8 @@ fn form_value(body: &[u8], name: &str) -> Option<String> {
     body.split(|b| *b == b'&').find_map(|pair| {
         let mut kv = pair.splitn(2, |b| *b == b'=');
         let k = kv.next()?;
-        (percent_decode(k)? == name).then(|| percent_decode(kv.next().unwrap_or_default())).flatten()
+        (decode_form(k)? == name).then(|| decode_form(kv.next().unwrap_or_default())).flatten()
     })
-}
-
-fn percent_decode(s: &[u8]) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = s.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
-                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// 429: problem JSON under `/api/`, a translated page elsewhere; `Retry-After` in whole seconds.

@@ -209,14 +209,8 @@ impl Auth<'_> {
     }
 }
 
-pub fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+/// A query-string value, percent-encoded.
+pub use senim_app::percent::encode_component as enc;
 
 /// A complete Annex 1 form as the API takes it.
 pub fn complete_form(system_kk: &str) -> Value {
