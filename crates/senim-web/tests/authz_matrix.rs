@@ -10,6 +10,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
+use common::routes;
 use senim_domain::role::Role;
 use senim_store::dual_tests;
 use serde_json::json;
@@ -182,61 +183,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/keys/rotate", Admin),
 ];
 
-/// `(METHOD, path)` of every `.route(…)` in a router's source.
-fn routes_in(source: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for chunk in source.split(".route(").skip(1) {
-        // The route call's own text: up to its closing parenthesis.
-        let mut depth = 1;
-        let end = chunk
-            .char_indices()
-            .find(|&(_, c)| {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    _ => {}
-                }
-                depth == 0
-            })
-            .map_or(chunk.len(), |(i, _)| i);
-        let call = &chunk[..end];
-        let Some(start) = call.find('"') else { continue };
-        let rest = &call[start + 1..];
-        let path = &rest[..rest.find('"').unwrap_or(0)];
-        for m in ["get", "post", "put", "delete", "patch"] {
-            if call.contains(&format!("{m}(")) {
-                out.push((m.to_uppercase(), path.to_owned()));
-            }
-        }
-    }
-    out
-}
-
-/// Every route the application serves.
-fn router_routes() -> Vec<(String, String)> {
-    let lib = include_str!("../src/lib.rs");
-    let app_fn = &lib[lib.find("pub fn app(").expect("lib.rs defines app()")..];
-    let app_fn = &app_fn[..app_fn.find("\n}").unwrap()];
-    assert_eq!(app_fn.matches(".merge(").count(), 2, "app() merges another router: classify its routes here");
-    let mut all = routes_in(include_str!("../src/pages/mod.rs"));
-    all.extend(routes_in(include_str!("../src/api/mod.rs")));
-    let doc = serde_json::to_value(senim_web::api::openapi()).unwrap();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for m in ["get", "post", "put", "delete", "patch"] {
-            if item.get(m).is_some() {
-                all.push((m.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    all.sort();
-    all.dedup();
-    all
-}
-
 #[test]
 fn every_route_of_the_router_is_classified_and_nothing_else_is() {
-    let served = router_routes();
-    assert!(served.len() > 100, "the routes were read: {served:?}");
+    let served: Vec<(String, String)> = routes::all().into_iter().map(|r| (r.method, r.path)).collect();
     let classified: Vec<(String, String)> = ROUTES.iter().map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned())).collect();
     let missing: Vec<_> = served.iter().filter(|r| !classified.contains(r)).collect();
     assert!(missing.is_empty(), "routes nobody classified in tests/authz_matrix.rs: {missing:?}");

@@ -25,6 +25,7 @@ use std::io::{Cursor, Read};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::*;
+use common::routes::{self, Surface};
 use published::Health;
 use senim_store::dual_tests;
 use serde_json::{Value, json};
@@ -253,51 +254,6 @@ fn expand(route: &str, s: &Seeded) -> Vec<String> {
     out
 }
 
-/// `(path, has a GET handler)` of every `.route(…)` in a router's source.
-fn routes_in(source: &str) -> Vec<(String, bool)> {
-    let chunks: Vec<&str> = source.split(".route(").skip(1).collect();
-    chunks
-        .iter()
-        .filter_map(|chunk| {
-            let start = chunk.find('"')?;
-            let rest = &chunk[start + 1..];
-            let path = &rest[..rest.find('"')?];
-            Some((path.to_owned(), chunk.contains("get(")))
-        })
-        .collect()
-}
-
-/// Every GET route of the application: page routes from the router's source, API routes from the
-/// generated OpenAPI document.
-fn get_routes() -> (Vec<String>, Vec<String>) {
-    let lib = include_str!("../src/lib.rs");
-    let app_fn = &lib[lib.find("pub fn app(").expect("lib.rs defines app()")..];
-    let app_fn = &app_fn[..app_fn.find("\n}").unwrap()];
-    assert_eq!(
-        app_fn.matches(".merge(").count(),
-        2,
-        "app() merges a router besides pages::router() and api::router(): teach tests/no_personal_data.rs to crawl it"
-    );
-    let pages_src = include_str!("../src/pages/mod.rs");
-    let api_src = include_str!("../src/api/mod.rs");
-    for (name, src) in [("pages/mod.rs", pages_src), ("api/mod.rs", api_src)] {
-        assert!(
-            !src.contains(".merge(") && !src.contains(".nest("),
-            "{name} merges or nests another router: teach tests/no_personal_data.rs to crawl it"
-        );
-    }
-    let pages: Vec<String> = routes_in(pages_src).into_iter().filter(|(_, get)| *get).map(|(p, _)| p).collect();
-    assert!(pages.len() > 40, "the page routes were read from the source: {pages:?}");
-    let mut api: Vec<String> = routes_in(api_src).into_iter().filter(|(_, get)| *get).map(|(p, _)| p).collect();
-    let doc = serde_json::to_value(senim_web::api::openapi()).unwrap();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        if item.get("get").is_some() {
-            api.push(path.clone());
-        }
-    }
-    assert!(api.iter().any(|p| p.ends_with("/files/{name}")), "{api:?}");
-    (pages, api)
-}
 
 /// The readable text of a response: as is for text, the XML parts of an XLSX, the text of a PDF.
 fn readable(path: &str, body: &[u8], extracted: &mut HashMap<Vec<u8>, String>) -> String {
@@ -334,7 +290,8 @@ dual_tests! {
         let h = Health::with_app(TestApp::new(db).await, "pdmark-account@marker.kz").await;
         let seeded = seed(&h).await;
         let app = &h.app;
-        let (pages, api) = get_routes();
+        let (pages, api) = (routes::get_paths(Surface::Pages), routes::get_paths(Surface::Api));
+        assert!(api.iter().any(|p| p.ends_with("/files/{name}")), "{api:?}");
 
         let mut urls: Vec<(String, bool)> = Vec::new();
         for route in &pages {

@@ -23,6 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
+use common::routes::{self, Surface};
 use published::Health;
 use senim_domain::role::Role;
 use senim_store::dual_tests;
@@ -94,37 +95,6 @@ async fn apply_and_review(h: &Health, form: Value, pass: bool) -> (String, Value
     (id, r.json())
 }
 
-/// `(path, has a GET handler)` of every `.route(…)` in a router's source.
-fn routes_in(source: &str) -> Vec<(String, bool)> {
-    source
-        .split(".route(")
-        .skip(1)
-        .filter_map(|chunk| {
-            let start = chunk.find('"')?;
-            let rest = &chunk[start + 1..];
-            let path = &rest[..rest.find('"')?];
-            Some((path.to_owned(), chunk.contains("get(")))
-        })
-        .collect()
-}
-
-/// Every GET route: pages from the router's source, the API from its OpenAPI document.
-fn get_routes() -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for src in [include_str!("../src/pages/mod.rs"), include_str!("../src/api/mod.rs")] {
-        out.extend(routes_in(src).into_iter().filter(|(_, get)| *get).map(|(p, _)| p));
-    }
-    let doc = serde_json::to_value(senim_web::api::openapi()).unwrap();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        if item.get("get").is_some() {
-            out.push(path.clone());
-        }
-    }
-    assert!(out.len() > 60, "the routes were read from the source: {out:?}");
-    out.sort();
-    out.dedup();
-    out
-}
 
 struct Seeded {
     registry_numbers: Vec<String>,
@@ -278,7 +248,7 @@ dual_tests! {
         }
 
         let mut urls: Vec<String> = Vec::new();
-        for route in get_routes() {
+        for route in [routes::get_paths(Surface::Pages), routes::get_paths(Surface::Api)].concat() {
             urls.extend(expand(&route, &seeded));
         }
         urls.extend(["/bodies/health?q=XSS", "/lists?q=XSS", "/bodies/health/editions/diff?from=1&to=2", "/api/v1/search?q=XSS"].map(String::from));
