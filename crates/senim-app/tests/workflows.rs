@@ -2,58 +2,14 @@
 //! submission and its §6 clock, a notice of nonconformity, the resubmission and its §8 clock, an
 //! inclusion and the §7 clock of its publication — on both databases.
 
-use jiff::Timestamp;
+mod common;
+
+use common::*;
 use jiff::civil::date;
 use senim_app::services::review::{self, Outcome};
 use senim_app::services::{ServiceError, applications, demo};
-use senim_app::{AppState, Config};
-use senim_domain::application::AttachmentKind;
-use senim_domain::review::{CheckOutcome, ChecklistInput};
 use senim_domain::role::Role;
 use senim_store::dual_tests;
-use senim_store::testing::TestDb;
-use senim_store::users::{self, NewUser, User};
-
-/// The application's state on `db`, with the state bodies, an applicant and a health reviewer.
-async fn health(db: &TestDb) -> (AppState, User, User) {
-    let state = AppState::load(db.store.clone(), Config::default()).await.unwrap();
-    demo::ensure_bodies(&state).await.unwrap();
-    let applicant = account(&state, "a@dariger.kz", Role::Applicant, None).await;
-    let reviewer = account(&state, "r@health.kz", Role::Reviewer, Some("health")).await;
-    (state, applicant, reviewer)
-}
-
-async fn account(state: &AppState, email: &str, role: Role, body: Option<&str>) -> User {
-    let mut tx = state.store.begin().await.unwrap();
-    let hash = senim_app::passwords::hash_password("a long test password").unwrap();
-    let user = users::create(&mut tx, NewUser { email, name: email, password_hash: &hash, role, body_code: body })
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    user
-}
-
-/// A complete draft with both documents attached: its id.
-async fn complete_draft(state: &AppState, applicant: &User) -> String {
-    let app = applications::create(state, applicant, demo::sample_form("health", 0)).await.unwrap();
-    for kind in [AttachmentKind::AuditReport, AttachmentKind::CopyrightCertificate] {
-        let pdf = senim_pdfread::raw::text_page(kind.code());
-        applications::attach(state, applicant, &app.id, kind, "d.pdf", &pdf).await.unwrap();
-    }
-    app.id
-}
-
-/// 10:00 in Astana (UTC+5) on a day of 2026.
-fn morning(month: i8, day: i8) -> Timestamp {
-    format!("2026-{month:02}-{day:02}T05:00:00Z").parse().unwrap()
-}
-
-fn checks(audit_pass: bool) -> ChecklistInput {
-    let pass = CheckOutcome { pass: Some(true), comment: String::new() };
-    let audit =
-        if audit_pass { pass.clone() } else { CheckOutcome { pass: Some(false), comment: "Басқа БСН".into() } };
-    ChecklistInput { completeness: pass.clone(), copyright: pass, audit }
-}
 
 dual_tests! {
     // Rules §6, first paragraph: ten working days from registration.

@@ -125,3 +125,11 @@ macro_rules! dual_tests {
         }
     };
 }
+
+/// Queues one e-mail in its own transaction: its outbox id.
+pub async fn enqueue_mail(store: &Store, to: &str, subject: &str, body: &str) -> String {
+    let mut tx = store.begin().await.unwrap();
+    let id = crate::outbox::enqueue(&mut tx, to, subject, body).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}

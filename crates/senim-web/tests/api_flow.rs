@@ -13,21 +13,6 @@ use senim_publish::verify;
 use senim_store::dual_tests;
 use serde_json::json;
 
-async fn submitted(app: &TestApp, token: &str, name: &str) -> String {
-    let r = app.api("POST", "/api/v1/applications", Some(token), Some(complete_form(name))).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    for kind in ["audit_report", "copyright_certificate"] {
-        let r = app
-            .upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(token), kind, "d.pdf", &pdf(kind))
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    }
-    let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(token), None).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    id
-}
-
 fn all_pass() -> serde_json::Value {
     json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true}, "audit": {"pass": true}}})
 }
@@ -136,7 +121,7 @@ dual_tests! {
         let app = TestApp::new(db).await;
         let applicant = app.user("a@example.kz", Role::Applicant, None).await;
         let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
-        let id = submitted(&app, &applicant, "Жүйе").await;
+        let id = app.submit_application(&applicant, complete_form("Жүйе"), &pdf("audit_report")).await.0;
         let r = app.api("POST", &format!("/api/v1/applications/{id}/take"), Some(&reviewer), None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         let fail = json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true},
@@ -168,14 +153,14 @@ dual_tests! {
         let app = TestApp::new(db).await;
         let applicant = app.user("a@example.kz", Role::Applicant, None).await;
         let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
-        let id = submitted(&app, &applicant, "Бірінші").await;
+        let id = app.submit_application(&applicant, complete_form("Бірінші"), &pdf("audit_report")).await.0;
         let r = app.api("POST", &format!("/api/v1/applications/{id}/withdraw"), Some(&applicant), None).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.json()["status"], "withdrawn");
         let r = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&reviewer), Some(all_pass())).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "a withdrawn application cannot be decided");
 
-        let id = submitted(&app, &applicant, "Екінші").await;
+        let id = app.submit_application(&applicant, complete_form("Екінші"), &pdf("audit_report")).await.0;
         app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&reviewer), Some(all_pass())).await;
         let r = app.api("POST", &format!("/api/v1/applications/{id}/withdraw"), Some(&applicant), None).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "decisions are final");
@@ -188,7 +173,7 @@ dual_tests! {
         let applicant = app.user("a@example.kz", Role::Applicant, None).await;
         let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
         let publisher = app.user("p@health.kz", Role::Publisher, Some("health")).await;
-        let id = submitted(&app, &applicant, "Шығарылатын").await;
+        let id = app.submit_application(&applicant, complete_form("Шығарылатын"), &pdf("audit_report")).await.0;
         let number = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&reviewer), Some(all_pass())).await.json()["registry_number"]
             .as_str().unwrap().to_owned();
         let path = format!("/api/v1/bodies/health/entries/{number}/exclude");
@@ -216,7 +201,7 @@ dual_tests! {
         let applicant = app.user("a@example.kz", Role::Applicant, None).await;
         let reviewer = app.user("r@health.kz", Role::Reviewer, Some("health")).await;
         let publisher = app.user("p@health.kz", Role::Publisher, Some("health")).await;
-        let id = submitted(&app, &applicant, "Жария жүйе").await;
+        let id = app.submit_application(&applicant, complete_form("Жария жүйе"), &pdf("audit_report")).await.0;
         let number = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&reviewer), Some(all_pass())).await.json()["registry_number"]
             .as_str().unwrap().to_owned();
         let signed: SignedManifest =

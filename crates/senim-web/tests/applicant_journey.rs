@@ -9,58 +9,6 @@ use common::*;
 use senim_domain::role::Role;
 use senim_store::{dual_tests, outbox};
 
-/// The sections of the task list with what the form posts for each.
-fn sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    vec![
-        (
-            "applicant",
-            vec![
-                ("body", "health"),
-                ("applicant.role", "owner"),
-                ("applicant.name", "«Көз AI» ЖШС"),
-                ("applicant.bin_iin", "940140000385"),
-                ("applicant.legal_address", "Алматы қ., Абай 10"),
-                ("applicant.actual_address", "Алматы қ., Абай 10"),
-                ("applicant.contact.name", "Бауыржан Ахметов"),
-                ("applicant.contact.position", "Директор"),
-                ("applicant.contact.phone", "+7 727 000 00 00"),
-                ("applicant.contact.email", "b@koz.kz"),
-            ],
-        ),
-        (
-            "system",
-            vec![
-                ("system.name.kk", "Көз торын талдау"),
-                ("system.name.ru", "Анализ сетчатки"),
-                ("system.purpose.kk", "Ерте диагностика"),
-                ("system.area.kk", "Офтальмология"),
-                ("system.functionality.kk", "Суреттен ауруды анықтайды"),
-                ("system.conditions_of_use.kk", "Дәрігер растайды"),
-            ],
-        ),
-        (
-            "models",
-            vec![
-                ("system.models.description.kk", "Нейрондық желі"),
-                ("system.models.algorithm_type", "CNN"),
-                ("system.models.external_models", "no"),
-                ("system.models.embedded_models", "yes"),
-                ("system.data.categories.kk", "Көз суреттері"),
-                ("system.data.sources.kk", "Клиникалар"),
-            ],
-        ),
-        (
-            "audit",
-            vec![
-                ("audit.auditor.kk", "«Аудит Про» ЖШС"),
-                ("audit.date", "2026-04-01"),
-                ("audit.conclusions.kk", "Талаптарға сай"),
-            ],
-        ),
-        ("copyright", vec![("copyright.certificate_number", "55555"), ("copyright.certificate_date", "2026-02-02")]),
-    ]
-}
-
 fn text_of_pdf(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     pdf_extract::extract_text_from_mem(bytes).expect("the PDF's text extracts")
@@ -96,7 +44,7 @@ dual_tests! {
         assert_eq!(task_state(&page, "audit"), "has_errors");
 
         // Every section, in any order (reverse here); each save returns to the task list.
-        for (section, fields) in sections().into_iter().rev() {
+        for (section, fields) in annex1_sections().into_iter().rev() {
             let mut fields = fields.clone();
             fields.push(("continue", "1"));
             let r = app.form(&format!("/applications/{id}/edit/{section}"), Some(&a), &fields).await;

@@ -9,8 +9,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::*;
 use common::routes;
+use common::*;
 use senim_domain::role::Role;
 use senim_store::dual_tests;
 use serde_json::json;

@@ -1,17 +1,15 @@
-//! Issue 4, items 3, 4 and 6: the audit-report cross-check on real PDFs (Rules §6.3), reminders before
-//! a deadline and when it is missed (§6, §7, §8), the dashboards with their figures and charts, and a
-//! calendar change that moves publication due dates (§7) — on both databases.
+//! Issue 4, items 3, 4 and 6: the audit-report cross-check on real PDFs (Rules §6.3), the dashboards
+//! with their figures and charts, and a calendar change that moves publication due dates (§7) — on
+//! both databases. Reminders are tested without HTTP in senim-app (`tests/reminders.rs`).
 
 mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use jiff::Timestamp;
 use jiff::civil::Date;
 use senim_domain::calendar::{DayKind, WorkingDays};
 use senim_domain::role::Role;
-use senim_store::{deadlines, dual_tests, outbox};
-use senim_web::services::reminders;
+use senim_store::{deadlines, dual_tests};
 use serde_json::{Value, json};
 
 /// A health body with its staff, a finance reviewer, an observer and an applicant (API tokens).
@@ -102,11 +100,6 @@ fn scanned_pdf() -> Vec<u8> {
 
 fn facts(check: &Value) -> std::collections::BTreeMap<String, Value> {
     check["facts"].as_array().unwrap().iter().map(|f| (f["fact"].as_str().unwrap().to_owned(), f.clone())).collect()
-}
-
-/// 10:00 in Astana on `day`.
-fn morning(day: Date) -> Timestamp {
-    format!("{day}T05:00:00Z").parse().unwrap()
 }
 
 fn date_of(v: &Value) -> Date {
@@ -245,62 +238,6 @@ dual_tests! {
         assert_eq!(app.api("GET", &path, Some(&b.applicant), None).await.status, StatusCode::FORBIDDEN);
         assert_eq!(app.api("GET", &path, Some(&b.other), None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.api("GET", &path, None, None).await.status, StatusCode::UNAUTHORIZED);
-    }
-
-    async fn reminders_go_once_before_a_deadline_and_once_when_it_is_missed(db: TestDb) {
-        let b = Body::new(db).await;
-        let app = &b.app;
-        let (id, submitted) = app.submit_application(&b.applicant, complete_form("Еске салу"), &pdf("audit")).await;
-        let due = date_of(&submitted["due_on"]);
-        let calendar = app.state.calendar();
-
-        // Three working days before: nothing yet.
-        let mut early = due;
-        while calendar.working_days_left(early, due).unwrap() < 3 {
-            early = early.yesterday().unwrap();
-        }
-        assert_eq!(reminders::run_due(&app.state, morning(early)).await.unwrap().reminders, 0);
-
-        // Rules §6: on the due day, both reviewers (nobody has the case yet) hear of it, once.
-        let sent = reminders::run_due(&app.state, morning(due)).await.unwrap();
-        assert_eq!((sent.reminders, sent.messages), (1, 2));
-        assert_eq!(reminders::run_due(&app.state, morning(due)).await.unwrap().reminders, 0, "once");
-        let mails = outbox::for_recipient(&app.state.store, "r1@health.kz").await.unwrap();
-        let reminder = mails.iter().find(|m| m.subject.starts_with("Senim:")).expect("a reminder");
-        assert!(reminder.body.contains(&senim_web::services::documents::reference(&id)), "{}", reminder.body);
-        assert!(reminder.body.contains("6-тармағы") && reminder.body.contains(&due.to_string()));
-        assert!(reminder.body.contains(&format!("/review/{id}")));
-        assert!(outbox::for_recipient(&app.state.store, "head@health.kz").await.unwrap().is_empty());
-        assert!(outbox::for_recipient(&app.state.store, "r@finance.kz").await.unwrap().is_empty());
-
-        // The day after, it is missed: two instances running at once send it once, to the reviewers
-        // and the body's head.
-        let after = due.tomorrow().unwrap();
-        let (x, y) =
-            tokio::join!(reminders::run_due(&app.state, morning(after)), reminders::run_due(&app.state, morning(after)));
-        assert_eq!(x.unwrap().reminders + y.unwrap().reminders, 1, "exactly once");
-        let head = outbox::for_recipient(&app.state.store, "head@health.kz").await.unwrap();
-        assert_eq!(head.len(), 1);
-        assert!(head[0].body.contains("кешіктірілді"), "{}", head[0].body);
-        let sent = deadlines::reminders(&app.state.store).await.unwrap();
-        let stages: Vec<&str> = sent.iter().map(|(_, stage, _)| stage.as_str()).collect();
-        assert_eq!(stages, ["due_soon", "overdue"]);
-
-        // Rules §7: once included, the publishers are reminded of the publication deadline.
-        let included = b.decide(&id, true).await;
-        let publication_due = date_of(&included["publication_due_on"]);
-        let sent = reminders::run_due(&app.state, morning(publication_due)).await.unwrap();
-        assert_eq!((sent.reminders, sent.messages), (1, 1));
-        let mails = outbox::for_recipient(&app.state.store, "p@health.kz").await.unwrap();
-        let reminder = mails.iter().find(|m| m.subject.starts_with("Senim:")).expect("a publication reminder");
-        assert!(reminder.body.contains("7-тармағы"), "{}", reminder.body);
-        assert!(reminder.body.contains(included["registry_number"].as_str().unwrap()));
-
-        // Published: nothing more to remind of.
-        let r = app.api("POST", "/api/v1/bodies/health/editions", Some(&b.publisher), None).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        let later = publication_due.tomorrow().unwrap();
-        assert_eq!(reminders::run_due(&app.state, morning(later)).await.unwrap().reminders, 0);
     }
 
     async fn dashboards_count_against_the_deadlines_for_each_role(db: TestDb) {

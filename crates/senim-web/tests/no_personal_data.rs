@@ -24,8 +24,8 @@ use std::io::{Cursor, Read};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::*;
 use common::routes::{self, Surface};
+use common::*;
 use published::Health;
 use senim_store::dual_tests;
 use serde_json::{Value, json};
@@ -192,11 +192,6 @@ async fn seed(h: &Health) -> Seeded {
     }
 }
 
-/// `{param}` names in a route path.
-fn params(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(p, _)| p.to_owned())).collect()
-}
-
 /// The values a path parameter takes in the crawl, given the values chosen so far. Unknown names
 /// panic: a new route with a new parameter must be taught here.
 fn candidates(route: &str, param: &str, chosen: &HashMap<String, String>, s: &Seeded) -> Vec<String> {
@@ -236,24 +231,6 @@ fn candidates(route: &str, param: &str, chosen: &HashMap<String, String>, s: &Se
         other => panic!("route {route}: the crawl does not know what to put in {{{other}}}; add it to `candidates`"),
     }
 }
-
-fn expand(route: &str, s: &Seeded) -> Vec<String> {
-    fn go(route: &str, path: String, chosen: HashMap<String, String>, s: &Seeded, out: &mut Vec<String>) {
-        let Some(p) = params(&path).into_iter().next() else {
-            out.push(path);
-            return;
-        };
-        for value in candidates(route, &p, &chosen, s) {
-            let mut c = chosen.clone();
-            c.insert(p.clone(), value.clone());
-            go(route, path.replacen(&format!("{{{p}}}"), &value, 1), c, s, out);
-        }
-    }
-    let mut out = Vec::new();
-    go(route, route.to_owned(), HashMap::new(), s, &mut out);
-    out
-}
-
 
 /// The readable text of a response: as is for text, the XML parts of an XLSX, the text of a PDF.
 fn readable(path: &str, body: &[u8], extracted: &mut HashMap<Vec<u8>, String>) -> String {
@@ -295,10 +272,10 @@ dual_tests! {
 
         let mut urls: Vec<(String, bool)> = Vec::new();
         for route in &pages {
-            urls.extend(expand(route, &seeded).into_iter().map(|u| (u, false)));
+            urls.extend(routes::expand(route, &|p, chosen| candidates(route, p, chosen, &seeded)).into_iter().map(|u| (u, false)));
         }
         for route in &api {
-            urls.extend(expand(route, &seeded).into_iter().map(|u| (u, true)));
+            urls.extend(routes::expand(route, &|p, chosen| candidates(route, p, chosen, &seeded)).into_iter().map(|u| (u, true)));
         }
         // Query variants of the pages and calls that take one.
         for extra in ["/bodies/health?q=PUBMARK", "/bodies/health?sort=owner&dir=desc&area=x&year=2026", "/lists?q=PUBMARK",

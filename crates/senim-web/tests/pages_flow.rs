@@ -7,41 +7,6 @@ use common::*;
 use senim_domain::role::Role;
 use senim_store::dual_tests;
 
-/// Every Annex 1 field as the form posts it.
-fn annex1_fields() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("body", "health"),
-        ("applicant.role", "owner_and_holder"),
-        ("applicant.name", "«Көз AI» ЖШС"),
-        ("applicant.bin_iin", "940140000385"),
-        ("applicant.legal_address", "Алматы қ., Абай 10"),
-        ("applicant.actual_address", "Алматы қ., Абай 10"),
-        ("applicant.contact.name", "Бауыржан Ахметов"),
-        ("applicant.contact.position", "Техникалық директор"),
-        ("applicant.contact.phone", "+7 727 000 00 00"),
-        ("applicant.contact.email", "b@koz.kz"),
-        ("system.name.kk", "Көз торын талдау"),
-        ("system.name.ru", "Анализ сетчатки"),
-        ("system.purpose.kk", "Ерте диагностика"),
-        ("system.area.kk", "Офтальмология"),
-        ("system.functionality.kk", "Суреттен ауруды анықтайды"),
-        ("system.conditions_of_use.kk", "Дәрігер растайды"),
-        ("system.models.description.kk", "Нейрондық желі"),
-        ("system.models.algorithm_type", "CNN"),
-        ("system.models.external_models", "no"),
-        ("system.models.embedded_models", "yes"),
-        ("system.data.categories.kk", "Көз суреттері"),
-        ("system.data.sources.kk", "Клиникалар"),
-        ("audit.auditor.kk", "«Аудит Про» ЖШС"),
-        ("audit.date", "2026-04-01"),
-        ("audit.conclusions.kk", "Талаптарға сай"),
-        ("copyright.certificate_number", "55555"),
-        ("copyright.certificate_date", "2026-02-02"),
-        ("declaration.signatory", "Бауыржан Ахметов"),
-        ("declaration.confirmed", "yes"),
-    ]
-}
-
 fn app_id(location: &str) -> String {
     location.trim_start_matches("/applications/").split(['/', '?', '#']).next().unwrap().to_owned()
 }

@@ -34,21 +34,6 @@ async fn link_in(app: &TestApp, to: &str, kind: &str) -> String {
         .unwrap_or_else(|| panic!("no mail to {to} with a {kind} link"))
 }
 
-async fn submitted(app: &TestApp, token: &str, name: &str) -> String {
-    let r = app.api("POST", "/api/v1/applications", Some(token), Some(complete_form(name))).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    for kind in ["audit_report", "copyright_certificate"] {
-        let r = app
-            .upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(token), kind, "d.pdf", &pdf(kind))
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    }
-    let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(token), None).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    id
-}
-
 fn now_unix() -> u64 {
     Timestamp::now().as_second() as u64
 }
@@ -292,8 +277,8 @@ dual_tests! {
         let boss = app.user("boss@health.kz", Role::BodyAdmin, Some("health")).await;
         let observer = app.user("o@senim.kz", Role::Observer, None).await;
         let other_reviewer = app.user("r@finance.kz", Role::Reviewer, Some("finance")).await;
-        let first = submitted(&app, &applicant, "Бірінші").await;
-        let second = submitted(&app, &applicant, "Екінші").await;
+        let first = app.submit_application(&applicant, complete_form("Бірінші"), &pdf("audit_report")).await.0;
+        let second = app.submit_application(&applicant, complete_form("Екінші"), &pdf("audit_report")).await.0;
 
         // Take assigns to oneself.
         let r = app.api("POST", &format!("/api/v1/applications/{first}/take"), Some(&r1), None).await;

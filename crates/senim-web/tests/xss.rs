@@ -22,8 +22,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::*;
 use common::routes::{self, Surface};
+use common::*;
 use published::Health;
 use senim_domain::role::Role;
 use senim_store::dual_tests;
@@ -95,7 +95,6 @@ async fn apply_and_review(h: &Health, form: Value, pass: bool) -> (String, Value
     (id, r.json())
 }
 
-
 struct Seeded {
     registry_numbers: Vec<String>,
     /// Application, report and outbox ids (every `{id}` a route can take here).
@@ -103,10 +102,6 @@ struct Seeded {
     attachment_ids: Vec<String>,
     report_token: String,
     editions: Vec<(i64, Vec<String>)>,
-}
-
-fn params(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(p, _)| p.to_owned())).collect()
 }
 
 fn candidates(route: &str, param: &str, chosen: &HashMap<String, String>, s: &Seeded) -> Vec<String> {
@@ -136,23 +131,6 @@ fn candidates(route: &str, param: &str, chosen: &HashMap<String, String>, s: &Se
             panic!("route {route}: the XSS crawl does not know what to put in {{{other}}}; add it to `candidates`")
         }
     }
-}
-
-fn expand(route: &str, s: &Seeded) -> Vec<String> {
-    fn go(route: &str, path: String, chosen: HashMap<String, String>, s: &Seeded, out: &mut Vec<String>) {
-        let Some(p) = params(&path).into_iter().next() else {
-            out.push(path);
-            return;
-        };
-        for value in candidates(route, &p, &chosen, s) {
-            let mut c = chosen.clone();
-            c.insert(p.clone(), value.clone());
-            go(route, path.replacen(&format!("{{{p}}}"), &value, 1), c, s, out);
-        }
-    }
-    let mut out = Vec::new();
-    go(route, route.to_owned(), HashMap::new(), s, &mut out);
-    out
 }
 
 async fn seed(h: &Health) -> Seeded {
@@ -249,7 +227,7 @@ dual_tests! {
 
         let mut urls: Vec<String> = Vec::new();
         for route in [routes::get_paths(Surface::Pages), routes::get_paths(Surface::Api)].concat() {
-            urls.extend(expand(&route, &seeded));
+            urls.extend(routes::expand(&route, &|p, chosen| candidates(&route, p, chosen, &seeded)));
         }
         urls.extend(["/bodies/health?q=XSS", "/lists?q=XSS", "/bodies/health/editions/diff?from=1&to=2", "/api/v1/search?q=XSS"].map(String::from));
 

@@ -255,3 +255,62 @@ pub fn field_errors(r: &Reply) -> Vec<(String, String)> {
 pub fn header<'a>(r: &'a Reply, name: &str) -> &'a str {
     r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
+
+/// The sections of the task list with what the form posts for each.
+pub fn annex1_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        (
+            "applicant",
+            vec![
+                ("body", "health"),
+                ("applicant.role", "owner"),
+                ("applicant.name", "«Көз AI» ЖШС"),
+                ("applicant.bin_iin", "940140000385"),
+                ("applicant.legal_address", "Алматы қ., Абай 10"),
+                ("applicant.actual_address", "Алматы қ., Абай 10"),
+                ("applicant.contact.name", "Бауыржан Ахметов"),
+                ("applicant.contact.position", "Директор"),
+                ("applicant.contact.phone", "+7 727 000 00 00"),
+                ("applicant.contact.email", "b@koz.kz"),
+            ],
+        ),
+        (
+            "system",
+            vec![
+                ("system.name.kk", "Көз торын талдау"),
+                ("system.name.ru", "Анализ сетчатки"),
+                ("system.purpose.kk", "Ерте диагностика"),
+                ("system.area.kk", "Офтальмология"),
+                ("system.functionality.kk", "Суреттен ауруды анықтайды"),
+                ("system.conditions_of_use.kk", "Дәрігер растайды"),
+            ],
+        ),
+        (
+            "models",
+            vec![
+                ("system.models.description.kk", "Нейрондық желі"),
+                ("system.models.algorithm_type", "CNN"),
+                ("system.models.external_models", "no"),
+                ("system.models.embedded_models", "yes"),
+                ("system.data.categories.kk", "Көз суреттері"),
+                ("system.data.sources.kk", "Клиникалар"),
+            ],
+        ),
+        (
+            "audit",
+            vec![
+                ("audit.auditor.kk", "«Аудит Про» ЖШС"),
+                ("audit.date", "2026-04-01"),
+                ("audit.conclusions.kk", "Талаптарға сай"),
+            ],
+        ),
+        ("copyright", vec![("copyright.certificate_number", "55555"), ("copyright.certificate_date", "2026-02-02")]),
+    ]
+}
+
+/// Every Annex 1 field as the one-page form posts it: the sections and the declaration.
+pub fn annex1_fields() -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<_> = annex1_sections().into_iter().flat_map(|(_, fields)| fields).collect();
+    out.extend([("declaration.signatory", "Бауыржан Ахметов"), ("declaration.confirmed", "yes")]);
+    out
+}

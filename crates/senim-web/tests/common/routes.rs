@@ -91,3 +91,33 @@ pub fn all() -> Vec<Route> {
 pub fn get_paths(surface: Surface) -> Vec<String> {
     all().into_iter().filter(|r| r.surface == surface && r.method == "GET").map(|r| r.path).collect()
 }
+
+/// The `{name}` parameters of a route's path, in order.
+pub fn params(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(p, _)| p.to_owned())).collect()
+}
+
+/// The values already chosen for a route's parameters, by name.
+pub type Chosen = std::collections::HashMap<String, String>;
+
+/// The values to try for one parameter, given those already chosen.
+pub type Candidates<'a> = &'a dyn Fn(&str, &Chosen) -> Vec<String>;
+
+/// Every concrete path of `route`: each parameter in turn replaced by each value `candidates` offers
+/// for it, given the values already chosen for the parameters before it.
+pub fn expand(route: &str, candidates: Candidates<'_>) -> Vec<String> {
+    fn go(path: String, chosen: Chosen, candidates: Candidates<'_>, out: &mut Vec<String>) {
+        let Some(p) = params(&path).into_iter().next() else {
+            out.push(path);
+            return;
+        };
+        for value in candidates(&p, &chosen) {
+            let mut c = chosen.clone();
+            c.insert(p.clone(), value.clone());
+            go(path.replacen(&format!("{{{p}}}"), &value, 1), c, candidates, out);
+        }
+    }
+    let mut out = Vec::new();
+    go(route.to_owned(), Chosen::new(), candidates, &mut out);
+    out
+}

@@ -1,22 +1,16 @@
-//! E-mail from the outbox: delivered to a real SMTP server on loopback (aiosmtpd, when
+//! E-mail from the outbox, without HTTP: delivered to a real SMTP server on loopback (aiosmtpd, when
 //! `SENIM_TEST_SMTP=1`), retried after a refused connection, given up after the last try, claimed once
-//! by racing workers, and readable by the administrator in the demo mailbox.
-
-mod common;
+//! by racing workers. The administrator's view of the outbox is tested in senim-web (`mail_pages`).
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
-use common::*;
 use lettre::message::{Mailbox, Message};
-use senim_domain::role::Role;
-use senim_store::testing::{TempDir, TestDb};
-use senim_store::{Store, dual_tests, outbox};
-use senim_web::services::mailer::{self, Deliver, DemoMailbox, Retry, Smtp, SmtpUrl, Worker};
-use senim_web::{AppState, Config};
+use senim_app::services::mailer::{self, Deliver, Retry, Smtp, SmtpUrl, Worker};
+use senim_store::testing::{TempDir, TestDb, enqueue_mail as enqueue};
+use senim_store::{Store, dual_tests};
 
 const SMTP_ENV: &str = "SENIM_TEST_SMTP";
 
@@ -104,13 +98,6 @@ impl Drop for SmtpSink {
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn enqueue(store: &Store, to: &str, subject: &str, body: &str) -> String {
-    let mut tx = store.begin().await.unwrap();
-    let id = outbox::enqueue(&mut tx, to, subject, body).await.unwrap();
-    tx.commit().await.unwrap();
-    id
 }
 
 async fn pending(store: &Store) -> usize {
@@ -233,13 +220,6 @@ impl Deliver for Stub {
     }
 }
 
-async fn app_with(db: TestDb, config: Config) -> TestApp {
-    let state = AppState::load(db.store.clone(), config).await.unwrap();
-    senim_web::services::demo::ensure_bodies(&state).await.unwrap();
-    let router = senim_web::app(state.clone());
-    TestApp { db, state, router }
-}
-
 dual_tests! {
     async fn two_workers_racing_on_one_outbox_send_each_message_once(db: TestDb) {
         let n = 40;
@@ -280,68 +260,7 @@ dual_tests! {
         assert_eq!(worker.deliver_due(None).await.unwrap(), mailer::Pass::default(), "never due again");
     }
 
-    async fn the_administrator_reads_the_demo_mailbox_and_nobody_else_does(db: TestDb) {
-        let app = app_with(db, Config { app: senim_app::Config { demo: true, ..Default::default() }, ..Default::default() }).await;
-        app.user("admin@example.kz", Role::Admin, None).await;
-        app.user("a@example.kz", Role::Applicant, None).await;
-        app.user("r@health.kz", Role::Reviewer, Some("health")).await;
-        let store = app.state.store.clone();
-        let id = enqueue(&store, "aigul@dariger.kz", MAILS[0].1, MAILS[0].2).await;
-        let pass = Worker::new(store.clone(), DemoMailbox, from()).deliver_due(None).await.unwrap();
-        assert_eq!(pass.sent, 1);
 
-        let admin = app.sign_in("admin@example.kz").await;
-        let list = app.get("/admin/mail", Some(&admin)).await;
-        assert_eq!(list.status, StatusCode::OK);
-        let html = list.text();
-        assert!(html.contains("aigul@dariger.kz"));
-        assert!(html.contains("Өтініш қабылданды: «Көз AI» жүйесі"));
-        assert!(html.contains("Демо пошта жәшігіне жеткізілді"), "delivered to the demo mailbox");
-        assert!(html.contains(&format!("/admin/mail/{id}")));
-        let one = app.get(&format!("/admin/mail/{id}"), Some(&admin)).await;
-        assert_eq!(one.status, StatusCode::OK);
-        assert!(one.text().contains("Мемлекеттік орган оны 2026-04-08 дейін қарайды."));
-        let en = app.get(&format!("/admin/mail/{id}?lang=en"), Some(&admin)).await.text();
-        assert!(en.contains("Delivered to the demo mailbox"));
-        assert_eq!(app.get("/admin/mail/no-such-id", Some(&admin)).await.status, StatusCode::NOT_FOUND);
-
-        for who in ["a@example.kz", "r@health.kz"] {
-            let c = app.sign_in(who).await;
-            assert_eq!(app.get("/admin/mail", Some(&c)).await.status, StatusCode::FORBIDDEN, "{who}");
-            let r = app.get(&format!("/admin/mail/{id}"), Some(&c)).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
-            assert!(!r.text().contains("Мемлекеттік орган"));
-        }
-        let anonymous = app.get("/admin/mail", None).await;
-        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
-        assert!(anonymous.location().starts_with("/signin"));
-    }
-
-    async fn the_mail_list_is_paginated_newest_first_and_shows_failures(db: TestDb) {
-        let app = app_with(db, Config::default()).await;
-        app.user("admin@example.kz", Role::Admin, None).await;
-        let store = app.state.store.clone();
-        // Stored instants have whole seconds: give the oldest its own second.
-        let first = enqueue(&store, "first@example.kz", "Ең бірінші хат", "Мәтін").await;
-        tokio::time::sleep(Duration::from_millis(1100)).await;
-        for i in 0..50 {
-            enqueue(&store, &format!("u{i}@example.kz"), &format!("Хат {i}"), "Мәтін").await;
-        }
-        let failing = Stub { fail: true, ..Stub::default() };
-        Worker::new(store.clone(), failing, from()).deliver_due(None).await.unwrap();
-        let admin = app.sign_in("admin@example.kz").await;
-        let page1 = app.get("/admin/mail", Some(&admin)).await.text();
-        assert!(!page1.contains("Ең бірінші хат"), "the oldest is not on the first page");
-        assert!(page1.contains("/admin/mail?page=2"));
-        assert!(page1.contains("SMTP: 550 mailbox unavailable"), "last error shown");
-        assert!(page1.contains("Жіберілмеді, қайталанады"));
-        assert!(page1.contains("SENIM_SMTP_URL"), "the lead says mail is not being delivered");
-        assert!(!page1.contains("/admin/mail/"), "outside demo mode the texts are not offered");
-        let page2 = app.get("/admin/mail?page=2", Some(&admin)).await.text();
-        assert!(page2.contains("Ең бірінші хат"));
-        assert!(page2.contains("Бет: 2 / 2"));
-        assert_eq!(app.get(&format!("/admin/mail/{first}"), Some(&admin)).await.status, StatusCode::NOT_FOUND);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
