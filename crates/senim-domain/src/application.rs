@@ -241,7 +241,7 @@ impl ApplicationForm {
         errors
     }
 
-    /// Rules §5, §6.1: every error that stops submission — formats and every missing field —
+    /// Rules §5, §6 second paragraph: every error that stops submission — formats and every missing field —
     /// at once. Attachments are checked by [`missing_attachments`].
     pub fn check_complete(&self, today: Date) -> Vec<FieldError> {
         let mut errors = self.check_draft(today);

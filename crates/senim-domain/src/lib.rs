@@ -9,7 +9,7 @@
 //! | Annex 1 applicant block — BIN/IIN | [`identity`] |
 //! | §6, §8 — the ten- and five-working-day clocks | [`calendar`] |
 //! | §6 — the three checks | [`review`] |
-//! | §6.3 — the audit report matches the application | [`crosscheck`] |
+//! | §6, fourth paragraph — the audit report matches the application | [`crosscheck`] |
 //! | §7, §8 — include, notice, resubmit | [`status`] |
 //! | §7, Annex 2 — what is published | [`annex2`] |
 //! | §5, Annex 1 — the form as a task list | [`sections`] |

@@ -8,12 +8,12 @@ use crate::application::FieldError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
-    /// §6.1: the application is completely filled in per Annex 1 (name, purpose and area,
+    /// §6, second paragraph: the application is completely filled in per Annex 1 (name, purpose and area,
     /// functionality, goals and conditions of use).
     Completeness,
-    /// §6.2: the applicant has the copyright certificate and/or the author's contract.
+    /// §6, third paragraph: the applicant has the copyright certificate and/or the author's contract.
     Copyright,
-    /// §6.3: the audit report is present and matches the application.
+    /// §6, fourth paragraph: the audit report is present and matches the application.
     Audit,
 }
 
@@ -28,12 +28,23 @@ impl Check {
         }
     }
 
-    /// The paragraph of the Rules the check comes from.
-    pub fn paragraph(self) -> &'static str {
+    /// The paragraph (абзац) of Rules §6 that states the check, counted from the paragraph that opens
+    /// §6: its paragraphs are not numbered, so a check is cited as "6-тармақтың екінші абзацы" /
+    /// "абзац второй пункта 6" / "§6, second paragraph", never as "6.1".
+    pub fn paragraph(self) -> u8 {
         match self {
-            Check::Completeness => "6.1",
-            Check::Copyright => "6.2",
-            Check::Audit => "6.3",
+            Check::Completeness => 2,
+            Check::Copyright => 3,
+            Check::Audit => 4,
+        }
+    }
+
+    /// The translation key of the check's citation (`rule-6-completeness` …).
+    pub fn citation_key(self) -> &'static str {
+        match self {
+            Check::Completeness => "rule-6-completeness",
+            Check::Copyright => "rule-6-copyright",
+            Check::Audit => "rule-6-audit",
         }
     }
 }
@@ -107,7 +118,7 @@ impl Checklist {
     }
 }
 
-/// Rules §6.1's sub-points, as the reviewer checks them: the Annex 1 fields each one needs, and
+/// Rules §6 second paragraph's sub-points, as the reviewer checks them: the Annex 1 fields each one needs, and
 /// whether the round's form gives each of them (in at least one language).
 pub fn completeness_points(form: &crate::application::ApplicationForm) -> Vec<(&'static str, bool)> {
     let s = &form.system;
@@ -125,7 +136,7 @@ mod completeness_tests {
     use crate::lang::{Lang, LangText};
 
     #[test]
-    fn rules_6_1_sub_points_follow_the_form() {
+    fn rules_6_second_paragraph_sub_points_follow_the_form() {
         let mut form = crate::application::ApplicationForm::default();
         let both = LangText::new().with(Lang::Kk, "а").with(Lang::Ru, "б");
         form.system.name = both.clone();

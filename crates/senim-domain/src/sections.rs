@@ -8,7 +8,7 @@ use crate::application::{FieldError, codes};
 pub enum Section {
     /// The body applied to and the applicant block of Annex 1.
     Applicant,
-    /// Name, purpose and area, functionality, conditions of use (the sub-points of Rules §6.1).
+    /// Name, purpose and area, functionality, conditions of use (the sub-points of Rules §6, second paragraph).
     System,
     /// The AI models and the categories of data.
     Models,

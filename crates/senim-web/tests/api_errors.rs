@@ -162,6 +162,14 @@ dual_tests! {
         assert_eq!(bad.status, StatusCode::OK);
         assert_eq!(bad.json()["valid"], false);
         assert_eq!(bad.json()["error"], "bin_iin.checksum");
+        // api.md: 200 is for twelve digits that are not a valid number; anything else is malformed.
+        for malformed in ["12345", "97124000131x", "9712400013150", "%20"] {
+            let r = app.get(&format!("/api/v1/id/{malformed}?lang=ru"), None).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{malformed}");
+            assert_eq!(r.json()["errors"][0]["field"], "number");
+            assert_eq!(r.json()["errors"][0]["code"], "bin_iin.format");
+            assert!(!r.json()["errors"][0]["message"].as_str().unwrap().is_empty());
+        }
         let iin = app.get("/api/v1/id/061211600012", None).await.json();
         assert_eq!(iin["kind"], "iin");
         assert_eq!(iin["birth_date"], "2006-12-11");

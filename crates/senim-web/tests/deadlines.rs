@@ -1,4 +1,4 @@
-//! Issue 4, items 3, 4 and 6: the audit-report cross-check on real PDFs (Rules §6.3), the dashboards
+//! Issue 4, items 3, 4 and 6: the audit-report cross-check on real PDFs (Rules §6, fourth paragraph), the dashboards
 //! with their figures and charts, and a calendar change that moves publication due dates (§7) — on
 //! both databases. Reminders are tested without HTTP in senim-app (`tests/reminders.rs`).
 
@@ -166,7 +166,7 @@ dual_tests! {
         assert_eq!(r.json()["state"], "read", "{}", r.text());
     }
 
-    async fn rules_6_3_the_audit_report_is_cross_checked_fact_by_fact(db: TestDb) {
+    async fn rules_6_fourth_paragraph_the_audit_report_is_cross_checked_fact_by_fact(db: TestDb) {
         let b = Body::new(db).await;
         let app = &b.app;
         let good = report_of("Дәрігер-AI", "9712 4000 1315", "2026 жылғы 14 мамыр");

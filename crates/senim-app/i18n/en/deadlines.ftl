@@ -43,7 +43,7 @@ point-goals_conditions = Goals and conditions of use
 point-given = given
 point-missing = missing
 
-crosscheck-title = Audit report against the application (Rules §6.3)
+crosscheck-title = Audit report against the application ({ rule-6-audit })
 crosscheck-caption = Where each fact of the application appears in the audit report
 crosscheck-fact = Fact
 crosscheck-in-application = In the application

@@ -43,7 +43,7 @@ point-goals_conditions = Пайдалану мақсаттары мен шарт
 point-given = көрсетілген
 point-missing = көрсетілмеген
 
-crosscheck-title = Аудит есебі және өтінім (Қағидалардың 6.3-тармағы)
+crosscheck-title = Аудиторлық қорытынды және өтініш ({ rule-6-audit })
 crosscheck-caption = Өтінімнің әр дерегі аудит есебінің қай жерінде кездеседі
 crosscheck-fact = Дерек
 crosscheck-in-application = Өтінімде

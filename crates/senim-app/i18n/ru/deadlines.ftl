@@ -43,7 +43,7 @@ point-goals_conditions = Цели и условия использования
 point-given = указано
 point-missing = не указано
 
-crosscheck-title = Отчёт об аудите и заявление (п. 6.3 Правил)
+crosscheck-title = Аудиторское заключение и заявление ({ rule-6-audit })
 crosscheck-caption = Где в отчёте об аудите встречается каждый факт заявления
 crosscheck-fact = Факт
 crosscheck-in-application = В заявлении

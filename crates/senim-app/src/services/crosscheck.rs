@@ -1,4 +1,4 @@
-//! The audit-report cross-check (Rules §6.3) for the examination page and the API: the text layer of
+//! The audit-report cross-check (Rules §6, fourth paragraph) for the examination page and the API: the text layer of
 //! the round's audit report, extracted once per file content and kept, against the facts of the round.
 //!
 //! Extraction runs `pdf-extract` in the PDF worker process ([`senim_pdfread::sandbox`]), after the

@@ -17,6 +17,7 @@ use super::accounts::user_lang;
 use super::notify::mail;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
+use crate::i18n::t;
 
 /// The outcome the reviewer and the API see.
 #[derive(Debug, Clone)]
@@ -179,8 +180,9 @@ pub async fn decide(
                 &json!({"round": app.current_round, "checks": checklist}),
             )
             .await?;
+            let lang = user_lang(&owner);
             let reasons: Vec<String> =
-                failed.iter().map(|f| format!("§{}: {}", f.check.paragraph(), f.comment)).collect();
+                failed.iter().map(|f| format!("{}: {}", t(lang, f.check.citation_key()), f.comment)).collect();
             let args = [("system", system.clone()), ("reasons", reasons.join("\n"))];
             mail(&mut tx, &owner.email, user_lang(&owner), "mail-notice", &args).await?;
             Outcome::Nonconforming { failed, round: app.current_round }

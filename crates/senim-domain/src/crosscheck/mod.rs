@@ -1,4 +1,4 @@
-//! Rules §6.3: the audit report must match the application. The reviewer sees, for each fact that
+//! Rules §6, fourth paragraph: the audit report must match the application. The reviewer sees, for each fact that
 //! must match (system name, owner/holder name, BIN/IIN, auditor, audit date, conclusions), whether and
 //! where it appears in the text of the uploaded report.
 //!

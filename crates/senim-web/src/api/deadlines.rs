@@ -1,5 +1,5 @@
 //! The deadline engine's calls: the dashboards' figures (Rules §6, §7, §8) and the audit-report
-//! cross-check of §6.3.
+//! cross-check of §6, fourth paragraph.
 
 use axum::Json;
 use axum::extract::State;
@@ -60,7 +60,7 @@ pub async fn dashboard(
     }))
 }
 
-/// Rules §6.3: where each fact of the current round (system name, owner/holder name, BIN/IIN,
+/// Rules §6, fourth paragraph: where each fact of the current round (system name, owner/holder name, BIN/IIN,
 /// auditor, audit date, conclusions) appears in the text of its audit report. `state`: `no_report`,
 /// `unreadable` (with `error`) or `read`; a read report is `report: checked` with `pages` and
 /// `facts` (each `fact`, `expected`, `result`: `found` with `page` and `excerpt`, `partial` with

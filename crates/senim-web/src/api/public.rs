@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use senim_domain::annex2::Annex2Entry;
+use senim_domain::application::FieldError;
 use senim_domain::identity;
 use senim_publish::edition;
 use senim_store::{blobs, editions};
@@ -51,12 +52,23 @@ pub async fn bodies(State(state): State<AppState>) -> Result<Json<Vec<BodySummar
     Ok(Json(out))
 }
 
-/// BIN/IIN check: format, check digit and what the number encodes. 200 also for an invalid number.
+/// BIN/IIN check: check digit and what the number encodes. 200 for twelve digits, also when they are
+/// not a valid number; a text that is not twelve digits is a malformed request (422, field `number`,
+/// code `bin_iin.format`).
 #[utoipa::path(get, path = "/api/v1/id/{number}", tag = "public",
     params(("number" = String, Path, description = "12-digit BIN or IIN")),
-    responses((status = 200, description = "`{valid, kind, …decoded parts}`", body = Object)))]
-pub async fn id_check(Path(number): Path<String>) -> Json<identity::IdReport> {
-    Json(identity::report(&number))
+    responses((status = 200, description = "`{valid, kind, …decoded parts}`", body = Object),
+        (status = 422, description = "not twelve digits: problem JSON", body = Object)))]
+pub async fn id_check(
+    ApiLang(lang): ApiLang,
+    Path(number): Path<String>,
+) -> Result<Json<identity::IdReport>, ApiError> {
+    let report = identity::report(&number);
+    let malformed = identity::IdError::Format.code();
+    if report.error == Some(malformed) {
+        return Err(ApiError::validation(vec![FieldError::new("number", malformed)]).lang(lang));
+    }
+    Ok(Json(report))
 }
 
 /// Public keys of edition signatures, retired ones included.

@@ -216,7 +216,7 @@ pub struct ExaminePage {
     pub diffs: Vec<super::case::RoundDiff>,
     /// Who the case is assigned to (name).
     pub assignee: Option<String>,
-    /// Rules §6.3: the audit report against the round's facts.
+    /// Rules §6, fourth paragraph: the audit report against the round's facts.
     pub audit_check: Option<crate::services::crosscheck::AuditCheck>,
 }
 
@@ -246,7 +246,7 @@ impl ExaminePage {
     pub fn kind_label(&self, kind: &str) -> String {
         self.p.t(&format!("kind-{kind}"))
     }
-    /// Rules §6.1's sub-points with whether the round gives each.
+    /// Rules §6 second paragraph's sub-points with whether the round gives each.
     pub fn completeness_points(&self) -> Vec<(String, bool)> {
         let form = self.round.as_ref().map_or(&self.app.form, |r| &r.form);
         senim_domain::review::completeness_points(form)
