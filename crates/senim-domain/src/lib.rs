@@ -11,6 +11,7 @@
 //! | §6 — the three checks | [`review`] |
 //! | §6, fourth paragraph — the audit report matches the application | [`crosscheck`] |
 //! | §7, §8 — include, notice, resubmit | [`status`] |
+//! | АППК Arts. 73, 74 — the hearing before a notice | [`hearing`] |
 //! | §7, Annex 2 — what is published | [`annex2`] |
 //! | §5, Annex 1 — the form as a task list | [`sections`] |
 //! | §6, §7, §8 — the clocks as a dashboard reads them | [`stats`] |
@@ -22,6 +23,7 @@ pub mod application;
 pub mod calendar;
 pub mod crosscheck;
 pub mod fields;
+pub mod hearing;
 pub mod identity;
 pub mod lang;
 pub mod review;

@@ -2,10 +2,15 @@
 //!
 //! ```text
 //! draft ──submit──▶ submitted ──take──▶ under_review ──include──▶ included ──publish──▶ published
-//!   │                    │                   │                                            │
-//!   │                    └──────notice───────┴──▶ nonconforming ──resubmit──▶ submitted    └─exclude─▶ excluded
-//!   └─withdraw (draft, submitted, under_review, nonconforming) ──▶ withdrawn
+//!   │                    │                   │                        ▲                   │
+//!   │                    └───preliminary─────┴──▶ hearing ──include───┘                   └─exclude─▶ excluded
+//!   │                                                │
+//!   │                                                └──notice──▶ nonconforming ──resubmit──▶ submitted
+//!   └─withdraw (draft, submitted, under_review, hearing, nonconforming) ──▶ withdrawn
 //! ```
+//!
+//! A failed check leads to the hearing (АППК Art. 73), never straight to a notice: the notice of
+//! nonconformity is the final decision taken after it.
 //!
 //! Withdrawal and exclusion are not in the Rules; the design allows withdrawal any time before a final
 //! decision and exclusion of a published entry with a reason. Every other move is refused.
@@ -18,6 +23,8 @@ pub enum Status {
     Draft,
     Submitted,
     UnderReview,
+    /// A preliminary decision has been issued; the applicant may object (АППК Art. 73).
+    Hearing,
     Nonconforming,
     Included,
     Published,
@@ -26,10 +33,11 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Self::Draft,
         Self::Submitted,
         Self::UnderReview,
+        Self::Hearing,
         Self::Nonconforming,
         Self::Included,
         Self::Published,
@@ -42,6 +50,7 @@ impl Status {
             Self::Draft => "draft",
             Self::Submitted => "submitted",
             Self::UnderReview => "under_review",
+            Self::Hearing => "hearing",
             Self::Nonconforming => "nonconforming",
             Self::Included => "included",
             Self::Published => "published",
@@ -59,9 +68,9 @@ impl Status {
         matches!(self, Self::Draft | Self::Nonconforming)
     }
 
-    /// A round is running: the §6/§8 clock ticks for the body.
+    /// A round is running: the §6/§8 clock ticks for the body (also during the hearing).
     pub fn awaits_decision(self) -> bool {
-        matches!(self, Self::Submitted | Self::UnderReview)
+        matches!(self, Self::Submitted | Self::UnderReview | Self::Hearing)
     }
 
     /// Applies an action, or says why it cannot be applied.
@@ -72,9 +81,10 @@ impl Status {
             (S::Draft, A::Submit) => S::Submitted,
             (S::Nonconforming, A::Resubmit) => S::Submitted,
             (S::Submitted, A::Take) => S::UnderReview,
-            (S::Submitted | S::UnderReview, A::Include) => S::Included,
-            (S::Submitted | S::UnderReview, A::Notice) => S::Nonconforming,
-            (S::Draft | S::Submitted | S::UnderReview | S::Nonconforming, A::Withdraw) => S::Withdrawn,
+            (S::Submitted | S::UnderReview | S::Hearing, A::Include) => S::Included,
+            (S::Submitted | S::UnderReview, A::Preliminary) => S::Hearing,
+            (S::Hearing, A::Notice) => S::Nonconforming,
+            (S::Draft | S::Submitted | S::UnderReview | S::Hearing | S::Nonconforming, A::Withdraw) => S::Withdrawn,
             (S::Included, A::Publish) => S::Published,
             (S::Published, A::Exclude) => S::Excluded,
             (S::Published, A::Amend) => S::Published,
@@ -102,7 +112,9 @@ pub enum Action {
     Take,
     /// All three §6 checks pass (Rules §7).
     Include,
-    /// A §6 check fails: notice of nonconformity (Rules §8).
+    /// A §6 check fails: the preliminary decision, before the hearing (АППК Art. 73).
+    Preliminary,
+    /// After the hearing the check still fails: notice of nonconformity (Rules §8, АППК Art. 78).
     Notice,
     Withdraw,
     /// The entry appears in a published edition (Rules §7).
@@ -112,11 +124,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Self::Submit,
         Self::Resubmit,
         Self::Take,
         Self::Include,
+        Self::Preliminary,
         Self::Notice,
         Self::Withdraw,
         Self::Publish,

@@ -167,7 +167,7 @@ fn rules_8_any_failed_check_means_a_notice_listing_it() {
 }
 
 #[test]
-fn rules_5_to_8_legal_transitions() {
+fn rules_5_to_8_and_appk_73_legal_transitions() {
     use Action as A;
     use Status as S;
     let legal = [
@@ -175,8 +175,12 @@ fn rules_5_to_8_legal_transitions() {
         (S::Submitted, A::Take, S::UnderReview),
         (S::Submitted, A::Include, S::Included),
         (S::UnderReview, A::Include, S::Included),
-        (S::Submitted, A::Notice, S::Nonconforming),
-        (S::UnderReview, A::Notice, S::Nonconforming),
+        // АППК Art. 73: a failed check leads to the hearing, and the notice only follows it.
+        (S::Submitted, A::Preliminary, S::Hearing),
+        (S::UnderReview, A::Preliminary, S::Hearing),
+        (S::Hearing, A::Notice, S::Nonconforming),
+        (S::Hearing, A::Include, S::Included),
+        (S::Hearing, A::Withdraw, S::Withdrawn),
         (S::Nonconforming, A::Resubmit, S::Submitted),
         (S::Draft, A::Withdraw, S::Withdrawn),
         (S::Submitted, A::Withdraw, S::Withdrawn),

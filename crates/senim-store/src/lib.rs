@@ -26,6 +26,7 @@ pub mod editions;
 pub mod email_tokens;
 pub mod entries;
 pub mod gauges;
+pub mod hearing;
 pub mod jobs;
 pub mod keys;
 pub mod organisations;

@@ -229,7 +229,8 @@ mail-to-publish-body = "{ $system }" ({ $number }) was included; publish the nex
 mail-notice-subject = Notice of nonconformity: { $system }
 mail-notice-body = The application "{ $system }" does not meet Rules §6:
     { $reasons }
-    You may correct it and submit again.
+    You may correct it and submit again (Rules §8).
+    The notice is administrative act No. { $act }; how to complain is on the application's page and in the notice's PDF. { $link }
 take-button = Take the case
 exclude-title = Exclude an entry
 exclude-lead = An excluded entry leaves the List with the next edition; the reason is published in its change log and the entry's history stays readable.

@@ -2,6 +2,7 @@
 //! its audit record and its e-mails. Handlers (pages and API) call these and only render.
 
 pub mod accounts;
+pub mod acts;
 pub mod amendment;
 pub mod applications;
 pub mod calendar_admin;
@@ -9,6 +10,7 @@ pub mod crosscheck;
 pub mod dashboard;
 pub mod demo;
 pub mod documents;
+pub mod hearing;
 pub mod key_vault;
 pub mod lists;
 pub mod mailer;

@@ -4,16 +4,20 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use senim_domain::annex2::{project, registry_number};
 use senim_domain::calendar::{WorkingDays, kz_date};
-use senim_domain::review::{CheckResult, ChecklistInput, Decision};
+use senim_domain::hearing::HearingDates;
+use senim_domain::lang::LangText;
+use senim_domain::review::{CheckResult, Checklist, ChecklistInput, Decision};
 use senim_domain::role::Role;
 use senim_domain::status::{Action, Status};
-use senim_store::applications::{self as apps, QueueItem, Review};
+use senim_store::applications::{self as apps, Application, QueueItem, Review};
+use senim_store::hearing::{Act, ActKind, Preliminary};
 use senim_store::staff::{QueueFilter, StaffQueueItem};
 use senim_store::users::User;
-use senim_store::{audit, bodies, entries, users};
+use senim_store::{Tx, audit, bodies, entries, users};
 use serde_json::json;
 
 use super::accounts::user_lang;
+use super::hearing;
 use super::notify::mail;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
@@ -22,8 +26,12 @@ use crate::i18n::t;
 /// The outcome the reviewer and the API see.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Included { registry_number: String, included_on: Date, publication_due_on: Date },
-    Nonconforming { failed: Vec<CheckResult>, round: i64 },
+    /// Rules §7: included, by the act numbered `act`.
+    Included { registry_number: String, included_on: Date, publication_due_on: Date, act: String },
+    /// АППК Art. 73: a check failed; the preliminary decision is issued and the hearing runs.
+    Hearing { failed: Vec<CheckResult>, round: i64, dates: HearingDates },
+    /// Rules §8: the notice of nonconformity, the act numbered `act`.
+    Nonconforming { failed: Vec<CheckResult>, round: i64, act: String },
 }
 
 /// The reviewer's body, or `Forbidden` for anyone who does not review.
@@ -100,12 +108,25 @@ pub async fn assign(state: &AppState, user: &User, id: &str, assignee: Option<&s
     Ok(())
 }
 
-/// Records the §6 checklist and decides. Decisions are final.
+/// Records the §6 checklist: all pass → included (the act names the official's last position); any
+/// fail → the preliminary decision and the hearing (АППК Art. 73).
 pub async fn decide(
     state: &AppState,
     user: &User,
     id: &str,
     input: &ChecklistInput,
+    now: Timestamp,
+) -> ServiceResult<Outcome> {
+    decide_as(state, user, id, input, "", now).await
+}
+
+/// [`decide`], with the official's position as the act of inclusion is to name it.
+pub async fn decide_as(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    input: &ChecklistInput,
+    position: &str,
     now: Timestamp,
 ) -> ServiceResult<Outcome> {
     let body_code = reviewer_body(user)?.to_owned();
@@ -123,73 +144,119 @@ pub async fn decide(
     let staff = users::staff_of(&state.store, &body_code).await?;
     // The owner never changes: read before the write transaction (see `applications::attach`).
     let owner = users::by_id(&state.store, &seen.owner_user_id).await?.ok_or(ServiceError::NotFound)?;
+    let position = hearing::official_position(state, user, position).await?;
+    let periods = hearing::periods(state).await?;
+    let due_on = apps::rounds(&state.store, id)
+        .await?
+        .into_iter()
+        .find(|r| r.number == seen.current_round)
+        .map(|r| r.due_on)
+        .ok_or(ServiceError::State("status.illegal_transition"))?;
 
     let mut tx = state.store.begin().await?;
     let app = apps::get_for_update(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
     if app.body_code != body_code || app.status == Status::Draft {
         return Err(ServiceError::NotFound);
     }
-    let decision = checklist.decision();
-    let action = if decision == Decision::Include { Action::Include } else { Action::Notice };
-    let next = app.status.apply(action)?;
-    let review = Review {
-        id: uuid::Uuid::new_v4().to_string(),
-        application_id: app.id.clone(),
-        round: app.current_round,
-        reviewer_id: user.id.clone(),
-        checks: checklist.clone(),
-        decision: next,
-        decided_at: senim_store::rfc3339(now),
-    };
-    apps::insert_review(&mut tx, &review).await?;
-    apps::set_status(&mut tx, id, app.status, next).await?;
-    let system = app.form.system.name.best(user_lang(&owner)).to_owned();
-    let outcome = match decision {
+    let outcome = match checklist.decision() {
         Decision::Include => {
-            // Rules §7: the date of inclusion is the decision date; publication is owed within five
-            // working days, counted like the review clock.
-            let serial = apps::next_registry_serial(&mut tx, &body_code, today.year()).await?;
-            let number = registry_number(&body_code, today.year(), serial);
-            let publication_due_on = state.calendar().due_date(today, WorkingDays::PUBLICATION)?;
-            let entry = project(&app.form, &number, today, &body.as_ref())
-                .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
-            entries::add(&mut tx, &entry, &app.id, publication_due_on).await?;
-            apps::set_inclusion(&mut tx, id, &number, today, publication_due_on).await?;
-            audit::append(
-                &mut tx,
-                &user.id,
-                "application.include",
-                id,
-                &json!({"round": app.current_round, "registry_number": number, "checks": checklist}),
-            )
-            .await?;
-            let args =
-                [("system", system.clone()), ("number", number.clone()), ("due", publication_due_on.to_string())];
-            mail(&mut tx, &owner.email, user_lang(&owner), "mail-included", &args).await?;
-            for s in staff.iter().filter(|s| s.role == Role::Publisher) {
-                mail(&mut tx, &s.email, user_lang(s), "mail-to-publish", &args).await?;
-            }
-            Outcome::Included { registry_number: number, included_on: today, publication_due_on }
+            let next = app.status.apply(Action::Include)?;
+            let review = Review {
+                id: uuid::Uuid::new_v4().to_string(),
+                application_id: app.id.clone(),
+                round: app.current_round,
+                reviewer_id: user.id.clone(),
+                checks: checklist.clone(),
+                decision: next,
+                decided_at: senim_store::rfc3339(now),
+            };
+            apps::insert_review(&mut tx, &review).await?;
+            apps::set_status(&mut tx, id, app.status, next).await?;
+            let act =
+                hearing::adopt(&mut tx, user, &app, ActKind::Inclusion, &position, LangText::new(), today, now).await?;
+            include_in(&mut tx, state, user, &app, &body, &owner, &staff, &checklist, today, &act).await?
         }
         Decision::Nonconformity(failed) => {
+            let next = app.status.apply(Action::Preliminary)?;
+            let calendar = state.calendar();
+            let dates = HearingDates::of(&periods, &calendar, today, due_on)?;
+            let preliminary = Preliminary {
+                application_id: app.id.clone(),
+                round: app.current_round,
+                reviewer_id: user.id.clone(),
+                checks: checklist.clone(),
+                issued_at: senim_store::rfc3339(now),
+                dates,
+                last_day_to_issue: periods.last_day_to_issue(&calendar, due_on)?,
+            };
+            senim_store::hearing::insert_preliminary(&mut tx, &preliminary).await?;
+            apps::set_status(&mut tx, id, app.status, next).await?;
             audit::append(
                 &mut tx,
                 &user.id,
-                "application.notice",
+                "application.preliminary",
                 id,
-                &json!({"round": app.current_round, "checks": checklist}),
+                &json!({"round": app.current_round, "checks": checklist, "objection_due_on": dates.objection_due_on.to_string()}),
             )
             .await?;
             let lang = user_lang(&owner);
             let reasons: Vec<String> =
                 failed.iter().map(|f| format!("{}: {}", t(lang, f.check.citation_key()), f.comment)).collect();
-            let args = [("system", system.clone()), ("reasons", reasons.join("\n"))];
-            mail(&mut tx, &owner.email, user_lang(&owner), "mail-notice", &args).await?;
-            Outcome::Nonconforming { failed, round: app.current_round }
+            let args = [
+                ("system", app.form.system.name.best(lang).to_owned()),
+                ("reasons", reasons.join("\n")),
+                ("objection_due", dates.objection_due_on.to_string()),
+                ("decision_due", dates.decision_due_on.to_string()),
+                ("link", format!("{}/applications/{}", state.config.public_url.trim_end_matches('/'), app.id)),
+            ];
+            mail(&mut tx, &owner.email, lang, "mail-preliminary", &args).await?;
+            Outcome::Hearing { failed, round: app.current_round, dates }
         }
     };
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Rules §7: includes the round's system in the List by `act`: the registry number, the entry awaiting
+/// publication within five working days, and the e-mails to the applicant and the publishers.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn include_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    user: &User,
+    app: &Application,
+    body: &senim_store::bodies::Body,
+    owner: &User,
+    staff: &[User],
+    checklist: &Checklist,
+    today: Date,
+    act: &Act,
+) -> ServiceResult<Outcome> {
+    // The date of inclusion is the decision date; publication is owed within five working days,
+    // counted like the review clock.
+    let body_code = &app.body_code;
+    let serial = apps::next_registry_serial(tx, body_code, today.year()).await?;
+    let number = registry_number(body_code, today.year(), serial);
+    let publication_due_on = state.calendar().due_date(today, WorkingDays::PUBLICATION)?;
+    let entry =
+        project(&app.form, &number, today, &body.as_ref()).map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+    entries::add(tx, &entry, &app.id, publication_due_on).await?;
+    apps::set_inclusion(tx, &app.id, &number, today, publication_due_on).await?;
+    audit::append(
+        tx,
+        &user.id,
+        "application.include",
+        &app.id,
+        &json!({"round": app.current_round, "registry_number": number, "checks": checklist, "act": act.number}),
+    )
+    .await?;
+    let system = app.form.system.name.best(user_lang(owner)).to_owned();
+    let args = [("system", system), ("number", number.clone()), ("due", publication_due_on.to_string())];
+    mail(tx, &owner.email, user_lang(owner), "mail-included", &args).await?;
+    for s in staff.iter().filter(|s| s.role == Role::Publisher) {
+        mail(tx, &s.email, user_lang(s), "mail-to-publish", &args).await?;
+    }
+    Ok(Outcome::Included { registry_number: number, included_on: today, publication_due_on, act: act.number.clone() })
 }
 
 /// A reviewer takes a case: it is assigned to them, and a submitted case is then under review (the
