@@ -73,8 +73,7 @@ pub async fn preliminaries(store: &Store, application_id: &str) -> Result<Vec<Pr
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {PRELIMINARY_COLUMNS} FROM preliminary_decisions WHERE application_id = $1 ORDER BY round"
     ));
-    let rows: Vec<PreliminaryRow> =
-        on_pool!(store, p => sqlx::query_as(sql).bind(application_id).fetch_all(p).await)?;
+    let rows: Vec<PreliminaryRow> = on_pool!(store, p => sqlx::query_as(sql).bind(application_id).fetch_all(p).await)?;
     rows.into_iter().map(preliminary_of).collect()
 }
 

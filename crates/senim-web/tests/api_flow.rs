@@ -128,12 +128,72 @@ dual_tests! {
             "audit": {"pass": false, "comment": "Есепте жүйенің атауы басқа"}}});
         let r = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&reviewer), Some(fail)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert_eq!(r.json()["status"], "nonconforming");
-        assert_eq!(r.json()["notice"]["failed"][0]["check"], "audit");
+        // АППК Art. 73: the preliminary decision, not the notice.
+        assert_eq!(r.json()["status"], "hearing", "{}", r.text());
+        let pre = &r.json()["preliminary_decision"];
+        assert_eq!(pre["failed_checks"], json!(["audit"]));
+        assert_eq!(pre["legal_basis"][0]["citation"], "6-тармақтың төртінші абзацы");
+        let today = kz_date(Timestamp::now());
+        let objection_due = app.state.calendar().due_date(today, WorkingDays::new(2).unwrap()).unwrap();
+        assert_eq!(pre["objection_due_on"], objection_due.to_string());
+        let decision_path = format!("/api/v1/applications/{id}/decision");
+        let decision = |body: serde_json::Value| app.api("POST", &decision_path, Some(&reviewer), Some(body));
+        // Too early: the applicant has not answered and the period runs (409).
+        let r = decision(json!({"outcome": "nonconforming"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert_eq!(r.json()["detail"], "hearing.objection_period");
 
-        let view = app.api("GET", &format!("/api/v1/applications/{id}"), Some(&applicant), None).await.json();
+        // The applicant objects and asks to be heard; the reviewer may not object for them.
+        let objection = json!({"text": {"kk": "Есепте жүйенің атауы 3-бетте дұрыс көрсетілген"}, "hearing_requested": true});
+        let path = format!("/api/v1/applications/{id}/objection");
+        let r = app.api("POST", &path, Some(&reviewer), Some(objection.clone())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app.api("POST", &path, Some(&applicant), Some(json!({"text": {}}))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["errors"][0]["field"], "text");
+        let r = app.api("POST", &path, Some(&applicant), Some(json!({"txt": "?"}))).await;
+        assert!(r.status.is_client_error(), "an unknown member is refused: {}", r.status);
+        let r = app.api("POST", &path, Some(&applicant), Some(objection)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        assert_eq!(r.json()["received_on"], today.to_string());
+
+        // АППК Art. 74: the hearing was asked for, so its record comes first.
+        let r = decision(json!({"outcome": "nonconforming", "objection_considered": {"kk": "Қаралды"}})).await;
+        assert_eq!(r.json()["detail"], "hearing.record_required", "{}", r.text());
+        let record = json!({"held_on": today.to_string(), "form": "video", "place": "https://meet.gov.kz/42",
+            "participants": "Р. Сарапшы; Б. Ахметов", "summary": {"kk": "Өтініш беруші 3-бетті көрсетті"}});
+        let path = format!("/api/v1/applications/{id}/hearing-record");
+        let r = app.api("POST", &path, Some(&applicant), Some(record.clone())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app.api("POST", &path, Some(&reviewer), Some(record)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+
+        // The final decision: the notice as an act.
+        let r = decision(json!({"outcome": "nonconforming", "objection_considered": {"kk": "3-бетте басқа жүйе аталған"},
+            "official_position": "Бас сарапшы"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["status"], "nonconforming");
+        let notice = &r.json()["notice"];
+        assert_eq!(notice["failed"][0]["check"], "audit");
+        assert!(notice["act_number"].as_str().unwrap().starts_with("HEALTH-A-"), "{notice}");
+        assert_eq!(notice["official"]["name"], "r@health.kz");
+        assert_eq!(notice["official"]["position"], "Бас сарапшы");
+        assert_eq!(notice["legal_basis"][0]["citation"], "6-тармақтың төртінші абзацы");
+        assert_eq!(notice["objection_considered"], "3-бетте басқа жүйе аталған");
+        assert_eq!((notice["complaint"]["within_months"].as_u64(), notice["complaint"]["court_within_months"].as_u64()), (Some(3), Some(1)));
+
+        let req = axum::http::Request::get(format!("/api/v1/applications/{id}"))
+            .header("authorization", format!("Bearer {applicant}"))
+            .header("accept-language", "ru")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let view = app.send(req).await.json();
         assert_eq!(view["status"], "nonconforming");
         assert_eq!(view["notices"][0]["failed"][0]["comment"], "Есепте жүйенің атауы басқа");
+        assert_eq!(view["objections"][0]["hearing_requested"], true);
+        assert_eq!(view["hearing_records"][0]["form"], "video");
+        assert_eq!(view["notice"]["legal_basis"][0]["citation"], "абзац четвёртый пункта 6");
+        assert!(view["notice"]["complaint"]["to"].as_str().unwrap().contains("статья 91"), "{}", view["notice"]);
         // Corrections, then the second round.
         let mut form = complete_form("Жүйе (түзетілген)");
         form["audit"]["conclusions"] = json!({"kk": "Түзетілген есеп"});
@@ -141,7 +201,6 @@ dual_tests! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&applicant), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        let today = kz_date(Timestamp::now());
         let due = app.state.calendar().due_date(today, WorkingDays::RE_EXAMINATION).unwrap();
         assert_eq!(r.json()["round"], 2);
         assert_eq!(r.json()["due_on"], due.to_string());

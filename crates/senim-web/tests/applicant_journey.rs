@@ -146,9 +146,44 @@ dual_tests! {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
 
+        // АППК Art. 73: the applicant reads the preliminary decision and objects on the page.
         let a = app.sign_in("a@koz.kz").await;
         let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert!(page.contains("Алдын ала шешім және тыңдау") && page.contains("6-тармақтың төртінші абзацы"), "{page}");
         assert!(page.contains("Есептегі жүйе атауы өтінімдегіден басқа"), "the reason is shown");
+        let objection = format!("/applications/{id}/objection");
+        let r = app.form(&objection, Some(&a), &[("action", "object"), ("text_kk", " ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("id=\"objection-text-error\""), "the error is next to the field");
+        let r = app.form(&objection, Some(&a), &[("action", "waive"), ("text_kk", "Атауы 2-бетте"), ("hearing_requested", "yes")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("Атауы 2-бетте"), "what was typed is kept");
+        let r = app.form(&objection, Some(&a), &[("action", "object"), ("text_kk", "Атауы 2-бетте дұрыс"), ("hearing_requested", "yes")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+        // АППК Art. 74: the reviewer records the hearing, then decides; each refusal keeps the input.
+        let exam = app.get(&format!("/review/{id}"), Some(&rv)).await.text();
+        assert!(exam.contains("Атауы 2-бетте дұрыс") && exam.contains("/review/") && exam.contains("hearing-record"), "{exam}");
+        let decision = format!("/review/{id}/decision");
+        let r = app.form(&decision, Some(&rv), &[("outcome", "nonconforming"), ("objection_considered_kk", "Қаралды")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("тыңдау хаттамасын сақтаңыз"), "why it must wait");
+        let record = format!("/review/{id}/hearing-record");
+        let r = app.form(&record, Some(&rv), &[("held_on", "2026-13-40"), ("participants", "Р. Сарапшы"), ("form", "in_person")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("id=\"record-held_on-error\"") && html.contains("id=\"record-summary-error\""), "{html}");
+        assert!(html.contains("value=\"2026-13-40\"") && html.contains("Р. Сарапшы"), "what was typed is kept");
+        let today = senim_domain::calendar::kz_date(jiff::Timestamp::now()).to_string();
+        let r = app.form(&record, Some(&rv), &[("held_on", today.as_str()), ("form", "in_person"), ("place", "Астана, Мәңгілік Ел 8, 305-бөлме"), ("participants", "Р. Сарапшы; А. Сәрсенова"), ("summary_kk", "Өтініш беруші 2-бетті көрсетті")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let r = app.form(&decision, Some(&rv), &[("outcome", "nonconforming"), ("objection_considered_kk", "2-беттегі атау басқа жүйеге қатысты"), ("official_position", "Бас сарапшы")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+        let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
+        assert!(page.contains("Сәйкессіздік туралы хабарлама (әкімшілік акт)") && page.contains("HEALTH-A-"), "the act");
+        assert!(page.contains("2-беттегі атау басқа жүйеге қатысты") && page.contains("Бас сарапшы"));
+        assert!(page.contains("ӘРПК 92-бабы") && page.contains("Астана, Мәңгілік Ел 8"), "the complaint route and the record");
         for (lang, title) in [("kk", "Сәйкессіздік туралы хабарлама"), ("ru", "Уведомление о несоответствии"), ("en", "Notice of nonconformity")] {
             let r = app.get(&format!("/applications/{id}/rounds/1/notice.pdf?lang={lang}"), Some(&a)).await;
             assert_eq!(r.status, StatusCode::OK, "{lang}");

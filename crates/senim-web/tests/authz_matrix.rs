@@ -90,6 +90,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/applications", SignedIn),
     // An applicant's application.
     ("GET", "/applications/{id}", Own),
+    ("POST", "/applications/{id}/objection", Own),
     ("GET", "/applications/{id}/edit", Own),
     ("POST", "/applications/{id}/edit", Own),
     ("GET", "/applications/{id}/edit/{section}", Own),
@@ -108,6 +109,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/review/{id}", Staff),
     ("POST", "/review/{id}", Staff),
     ("POST", "/review/{id}/take", Staff),
+    ("POST", "/review/{id}/hearing-record", Staff),
+    ("POST", "/review/{id}/decision", Staff),
     ("POST", "/review/{id}/assign", Staff),
     ("GET", "/dashboard", Staff),
     ("GET", "/review/{id}/documents/{aid}", Staff),
@@ -165,6 +168,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/applications/{id}/assign", Staff),
     ("GET", "/api/v1/applications/{id}/audit-check", Staff),
     ("POST", "/api/v1/applications/{id}/review", Staff),
+    ("POST", "/api/v1/applications/{id}/hearing-record", Staff),
+    ("POST", "/api/v1/applications/{id}/decision", Staff),
+    ("POST", "/api/v1/applications/{id}/objection", Own),
     ("POST", "/api/v1/applications/{id}/take", Staff),
     ("POST", "/api/v1/bodies/{code}/editions", Staff),
     ("GET", "/api/v1/bodies/{code}/editions/preview", Staff),
@@ -275,6 +281,7 @@ dual_tests! {
             "audit": {"pass": false, "comment": "Есеп басқа жүйе туралы"}}});
         let r = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&reviewer_token), Some(fail)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        app.waive_and_notice(&a_token, &reviewer_token, &id).await;
         let (published, _) = app.submit_application(&a_token, complete_form("Жарияланған"), &pdf("report")).await;
         let pass = json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true}, "audit": {"pass": true}}});
         let path = format!("/api/v1/applications/{published}/review");

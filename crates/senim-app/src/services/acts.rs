@@ -116,7 +116,11 @@ pub fn view(act: &Act, checks: &Checklist, body_name: &str, role_label: &str, la
         body: body_name.to_owned(),
         official: Official {
             name: act.official_name.clone(),
-            position: if act.official_position.is_empty() { role_label.to_owned() } else { act.official_position.clone() },
+            position: if act.official_position.is_empty() {
+                role_label.to_owned()
+            } else {
+                act.official_position.clone()
+            },
         },
         legal_basis: if act.kind == ActKind::Nonconformity { legal_basis(&failed, lang) } else { Vec::new() },
         objection_considered: act.objection_considered.best(lang).to_owned(),

@@ -105,6 +105,7 @@ pub fn sample_form(body: &str, n: usize) -> ApplicationForm {
         ("Оқушылардың үлгерімін талдау", "Анализ успеваемости учащихся", "«Білім AI» ЖШС", "970240000890"),
         ("Дәрі-дәрмек қорын жоспарлау", "Планирование запасов лекарств", "«Фарм Болжам» ЖШС", "950341000052"),
         ("Жедел жәрдем шақыруларын сұрыптау", "Сортировка вызовов скорой помощи", "«Жедел AI» ЖШС", "961141000023"),
+        ("Медициналық жазбаларды құрылымдау", "Структурирование медицинских записей", "«Жазба AI» ЖШС", "980540004568"),
     ];
     let (kk, ru, owner, bin) = systems[n % systems.len()];
     ApplicationForm {
@@ -218,10 +219,11 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
     let now = Timestamp::now();
     let fail = |c: &str| CheckOutcome { pass: Some(false), comment: c.to_owned() };
 
-    // One application in every status: draft, submitted, under_review, nonconforming, included
-    // (pending publication), published, withdrawn, excluded.
+    // One application in every status: draft, submitted, under_review, nonconforming (after the
+    // applicant waived the hearing), included (pending publication), published, withdrawn, excluded, and
+    // one in the hearing (АППК Art. 73).
     let mut ids = Vec::new();
-    for n in 0..8 {
+    for n in 0..9 {
         let app =
             applications::create(state, applicant, sample_form(body, n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if n > 0 {
@@ -244,11 +246,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Vec<DemoAccount>>> 
     let notice = ChecklistInput {
         completeness: pass(),
         copyright: pass(),
-        audit: fail("Аудиторлық есепте жүйенің нұсқасы көрсетілмеген / В аудиторском отчёте не указана версия системы"),
+        audit: fail(
+            "Аудиторлық қорытындыда жүйенің нұсқасы көрсетілмеген / В аудиторском заключении не указана версия системы",
+        ),
     };
     let err = |e: super::ServiceError| anyhow::anyhow!("{e}");
     review::take(state, reviewer, &ids[2]).await.map_err(err)?;
     review::decide(state, reviewer, &ids[3], &notice, now).await.map_err(err)?;
+    let waive = senim_domain::hearing::ObjectionInput { waive: true, ..Default::default() };
+    super::hearing::object(state, applicant, &ids[3], &waive, now).await.map_err(err)?;
+    let final_notice = super::hearing::FinalDecisionInput { outcome: "nonconforming".into(), ..Default::default() };
+    super::hearing::decide(state, reviewer, &ids[3], &final_notice, now).await.map_err(err)?;
+    review::decide(state, reviewer, &ids[8], &notice, now).await.map_err(err)?;
     review::decide(state, reviewer, &ids[5], &include, now).await.map_err(err)?;
     review::decide(state, reviewer, &ids[7], &include, now).await.map_err(err)?;
     publication::publish(state, publisher, body, now).await.map_err(err)?;

@@ -300,7 +300,9 @@ pub async fn decide(
     let (Some(checklist), Some(include)) = (checklist, outcome_include) else {
         return Err(ServiceError::Internal(anyhow::anyhow!("checked above")));
     };
-    if let Some(code) = domain::final_decision_blocker(today, &preliminary.dates, !objections.is_empty(), requested, heard) {
+    if let Some(code) =
+        domain::final_decision_blocker(today, &preliminary.dates, !objections.is_empty(), requested, heard)
+    {
         return Err(ServiceError::State(code));
     }
     let position = official_position(state, user, &input.official_position).await?;
@@ -402,7 +404,8 @@ async fn notify_notice(
     )
     .await?;
     let lang = user_lang(owner);
-    let reasons: Vec<String> = failed.iter().map(|f| format!("{}: {}", t(lang, f.check.citation_key()), f.comment)).collect();
+    let reasons: Vec<String> =
+        failed.iter().map(|f| format!("{}: {}", t(lang, f.check.citation_key()), f.comment)).collect();
     let args = [
         ("system", app.form.system.name.best(lang).to_owned()),
         ("reasons", reasons.join("\n")),

@@ -238,8 +238,8 @@ pub(super) async fn include_in(
     let serial = apps::next_registry_serial(tx, body_code, today.year()).await?;
     let number = registry_number(body_code, today.year(), serial);
     let publication_due_on = state.calendar().due_date(today, WorkingDays::PUBLICATION)?;
-    let entry =
-        project(&app.form, &number, today, &body.as_ref()).map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+    let entry = project(&app.form, &number, today, &body.as_ref())
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
     entries::add(tx, &entry, &app.id, publication_due_on).await?;
     apps::set_inclusion(tx, &app.id, &number, today, publication_due_on).await?;
     audit::append(

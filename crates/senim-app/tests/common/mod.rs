@@ -51,3 +51,19 @@ pub fn checks(audit_pass: bool) -> ChecklistInput {
         if audit_pass { pass.clone() } else { CheckOutcome { pass: Some(false), comment: "Басқа БСН".into() } };
     ChecklistInput { completeness: pass.clone(), copyright: pass, audit }
 }
+
+/// Rules §8 after the hearing (АППК Art. 73): the audit check fails, the applicant waives the
+/// objection, the reviewer issues the notice — all on `at`. The notice's act number.
+pub async fn notice(state: &AppState, applicant: &User, reviewer: &User, id: &str, at: Timestamp) -> String {
+    use senim_app::services::hearing::{self, FinalDecisionInput};
+    use senim_app::services::review::{self, Outcome};
+    let outcome = review::decide(state, reviewer, id, &checks(false), at).await.unwrap();
+    assert!(matches!(outcome, Outcome::Hearing { .. }), "{outcome:?}");
+    let waive = senim_domain::hearing::ObjectionInput { waive: true, ..Default::default() };
+    hearing::object(state, applicant, id, &waive, at).await.unwrap();
+    let input = FinalDecisionInput { outcome: "nonconforming".into(), ..Default::default() };
+    match hearing::decide(state, reviewer, id, &input, at).await.unwrap() {
+        Outcome::Nonconforming { act, .. } => act,
+        other => panic!("{other:?}"),
+    }
+}

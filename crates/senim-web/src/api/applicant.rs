@@ -72,9 +72,17 @@ pub struct ApplicationView {
     pub registry_number: Option<String>,
     pub included_on: Option<String>,
     pub publication_due_on: Option<String>,
+    /// The hearing (АППК Arts. 73, 74) and the acts that ended rounds (Art. 78 ff.).
+    #[serde(flatten)]
+    pub hearing: super::hearing::HearingPart,
 }
 
-pub async fn view(state: &AppState, app: Application) -> Result<ApplicationView, ApiError> {
+pub async fn view(
+    state: &AppState,
+    app: Application,
+    lang: senim_domain::lang::Lang,
+) -> Result<ApplicationView, ApiError> {
+    let hearing = super::hearing::part(state, &app, lang).await?;
     let attachments = apps::attachments(&state.store, &app.id).await.map_err(internal)?;
     let rounds = apps::rounds(&state.store, &app.id).await.map_err(internal)?;
     let reviews = apps::reviews(&state.store, &app.id).await.map_err(internal)?;
@@ -109,6 +117,7 @@ pub async fn view(state: &AppState, app: Application) -> Result<ApplicationView,
         registry_number: app.registry_number.clone(),
         included_on: app.included_on.map(|d| d.to_string()),
         publication_due_on: app.publication_due_on.map(|d| d.to_string()),
+        hearing,
         form: app.form,
         id: app.id,
     })
@@ -125,10 +134,11 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
 ) -> Result<Json<Vec<ApplicationView>>, ApiError> {
     let mut out = Vec::new();
     for app in apps::for_applicant(&state.store, &user.id, user.org_id.as_deref()).await.map_err(internal)? {
-        out.push(view(&state, app).await?);
+        out.push(view(&state, app, lang).await?);
     }
     Ok(Json(out))
 }
@@ -144,7 +154,7 @@ pub async fn create(
     ApiJson(form): ApiJson<ApplicationForm>,
 ) -> Result<Response, ApiError> {
     let app = svc::create(&state, &user, form).await.map_err(|e| ApiError::from(e).lang(lang))?;
-    Ok((StatusCode::CREATED, Json(view(&state, app).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(view(&state, app, lang).await?)).into_response())
 }
 
 /// One of the caller's applications with its rounds, documents and notices.
@@ -153,10 +163,11 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = svc::visible(&state, &user, &id).await?;
-    Ok(Json(view(&state, app).await?))
+    Ok(Json(view(&state, app, lang).await?))
 }
 
 /// Replaces the form data (draft or nonconforming only).
@@ -176,7 +187,7 @@ pub async fn replace(
         return Err(ApiError::validation(errors).lang(lang).detail("saved; fix the listed fields"));
     }
     let app = svc::visible(&state, &user, &id).await?;
-    Ok(Json(view(&state, app).await?))
+    Ok(Json(view(&state, app, lang).await?))
 }
 
 /// Uploads a document: multipart `kind` and `file` (a PDF, checked by content: it must start as a PDF,
@@ -296,5 +307,5 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = svc::withdraw(&state, &user, &id).await.map_err(|e| ApiError::from(e).lang(lang))?;
-    Ok(Json(view(&state, app).await?))
+    Ok(Json(view(&state, app, lang).await?))
 }

@@ -14,6 +14,7 @@ pub mod account;
 pub mod applicant;
 pub mod deadlines;
 mod extract;
+pub mod hearing;
 pub mod public;
 pub mod publisher;
 pub mod reports;
@@ -65,6 +66,9 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(deadlines::dashboard))
         .routes(routes!(deadlines::audit_check))
         .routes(routes!(staff::review))
+        .routes(routes!(hearing::objection))
+        .routes(routes!(hearing::hearing_record))
+        .routes(routes!(hearing::decision))
         .routes(routes!(staff::take))
         .routes(routes!(staff::assign))
         .routes(routes!(staff::exclude))

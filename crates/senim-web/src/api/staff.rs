@@ -98,9 +98,13 @@ pub async fn assign(
 pub struct ReviewRequest {
     #[schema(value_type = Object)]
     pub checks: ChecklistInput,
+    /// The deciding official's position, as an act of inclusion names it (default: their last act's).
+    #[serde(default)]
+    pub official_position: String,
 }
 
-/// Records the §6 checklist: all pass → included; any fail → notice of nonconformity.
+/// Records the §6 checklist: all pass → included (an act); any fail → the preliminary decision and the
+/// hearing (status `hearing`, АППК Art. 73), never a notice at once.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/review", tag = "reviewer", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReviewRequest,
     responses((status = 200, body = Object), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
@@ -111,22 +115,10 @@ pub async fn review(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ReviewRequest>,
 ) -> Result<Response, ApiError> {
-    let outcome = review::decide(&state, &user, &id, &req.checks, Timestamp::now())
+    let outcome = review::decide_as(&state, &user, &id, &req.checks, &req.official_position, Timestamp::now())
         .await
         .map_err(|e| ApiError::from(e).lang(lang))?;
-    let body = match outcome {
-        review::Outcome::Included { registry_number, included_on, publication_due_on } => serde_json::json!({
-            "status": "included",
-            "registry_number": registry_number,
-            "included_on": included_on.to_string(),
-            "publication_due_on": publication_due_on.to_string(),
-        }),
-        review::Outcome::Nonconforming { failed, round } => serde_json::json!({
-            "status": "nonconforming",
-            "notice": {"round": round, "failed": failed},
-        }),
-    };
-    Ok(Json(body).into_response())
+    Ok(Json(super::hearing::outcome_json(&state, &id, outcome, lang).await?).into_response())
 }
 
 /// Publishes the next edition with every pending change → the signed manifest.

@@ -94,6 +94,8 @@ pub struct ShowPage {
     pub timeline: Vec<super::case::Event>,
     pub diffs: Vec<super::case::RoundDiff>,
     pub reference: String,
+    /// АППК Arts. 73, 74: the hearing and the acts.
+    pub hearing: super::hearing::Panel,
 }
 
 impl ShowPage {
@@ -121,7 +123,17 @@ impl ShowPage {
 }
 
 async fn show_page(p: Ctx, state: &AppState, app: Application, upload_error: String) -> Response {
-    show_page_with(p, state, app, (upload_error, String::new()), String::new()).await
+    show_page_with(p, state, app, (upload_error, String::new()), String::new(), Default::default()).await
+}
+
+/// The application page after a refused objection (АППК Art. 73), with what was typed.
+pub(super) async fn page_with_hearing(
+    p: Ctx,
+    state: &AppState,
+    app: Application,
+    posted: super::hearing::Posted,
+) -> Response {
+    show_page_with(p, state, app, (String::new(), String::new()), String::new(), posted).await
 }
 
 async fn show_page_with(
@@ -130,6 +142,7 @@ async fn show_page_with(
     app: Application,
     (upload_error, selected_kind): (String, String),
     withdraw_error: String,
+    posted: super::hearing::Posted,
 ) -> Response {
     let attachments = apps::attachments(&state.store, &app.id).await.unwrap_or_default();
     let rounds = apps::rounds(&state.store, &app.id).await.unwrap_or_default();
@@ -143,7 +156,7 @@ async fn show_page_with(
     let body_name =
         bodies::get(&state.store, &app.body_code).await.ok().flatten().map(|b| p.text(&b.name)).unwrap_or_default();
     let kinds = AttachmentKind::ALL.iter().map(|k| (k.code(), p.t(&format!("kind-{}", k.code())))).collect();
-    let status = if upload_error.is_empty() && withdraw_error.is_empty() {
+    let status = if upload_error.is_empty() && withdraw_error.is_empty() && posted.errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -151,7 +164,9 @@ async fn show_page_with(
     let tasks = if app.status.is_editable() { super::tasks::tasks(&p, &app, &attachments, &missing) } else { vec![] };
     let timeline = super::case::timeline(&p, state, &app.id).await;
     let diffs = super::case::diffs(&p, &rounds);
+    let hearing = super::hearing::panel(&p, state, &app, posted).await;
     let page = ShowPage {
+        hearing,
         tasks,
         timeline,
         diffs,
@@ -237,7 +252,7 @@ pub async fn upload(
         }
     }
     match svc::visible(&state, &user, &id).await {
-        Ok(app) => show_page_with(p, &state, app, (error, kind_chosen), String::new()).await,
+        Ok(app) => show_page_with(p, &state, app, (error, kind_chosen), String::new(), Default::default()).await,
         Err(e) => service_error(&p, e),
     }
 }
@@ -329,7 +344,7 @@ pub async fn withdraw(
     if f.confirm != "yes" {
         let msg = p.error_text(&FieldError::new("confirm", "withdraw.not_confirmed"));
         return match svc::visible(&state, &user, &id).await {
-            Ok(app) => show_page_with(p, &state, app, (String::new(), String::new()), msg).await,
+            Ok(app) => show_page_with(p, &state, app, (String::new(), String::new()), msg, Default::default()).await,
             Err(e) => service_error(&p, e),
         };
     }

@@ -17,6 +17,7 @@ pub mod document;
 pub mod editions;
 pub mod entry;
 pub mod form;
+pub mod hearing;
 pub mod list;
 pub mod opendata;
 pub mod organisation;
@@ -77,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .route("/organisation/invite", post(organisation::invite))
         .route("/applications", get(applicant::list).post(applicant::create))
         .route("/applications/{id}", get(applicant::show))
+        .route("/applications/{id}/objection", post(hearing::object))
         .route("/applications/{id}/edit", get(form::edit_page).post(form::edit))
         .route("/applications/{id}/edit/{section}", get(tasks::section_page).post(tasks::section_save))
         .route("/applications/{id}/check", get(tasks::check_page))
@@ -91,6 +93,8 @@ pub fn router() -> Router<AppState> {
         .route("/review", get(staff::queue))
         .route("/review/{id}", get(staff::examine).post(staff::decide))
         .route("/review/{id}/take", post(staff::take))
+        .route("/review/{id}/hearing-record", post(hearing::record))
+        .route("/review/{id}/decision", post(hearing::decide))
         .route("/review/{id}/assign", post(staff::assign))
         .route("/dashboard", get(dashboard::page))
         .route("/review/{id}/documents/{aid}", get(document::text))

@@ -218,6 +218,8 @@ pub struct ExaminePage {
     pub assignee: Option<String>,
     /// Rules §6, fourth paragraph: the audit report against the round's facts.
     pub audit_check: Option<crate::services::crosscheck::AuditCheck>,
+    /// АППК Arts. 73, 74: the hearing and the acts.
+    pub hearing: super::hearing::Panel,
 }
 
 impl ExaminePage {
@@ -306,13 +308,24 @@ impl ExaminePage {
     }
 }
 
+/// The examination page after a refused hearing record or final decision, with what was typed.
+pub(super) async fn examine_with_hearing(
+    p: Ctx,
+    state: &AppState,
+    user: &User,
+    id: &str,
+    posted: super::hearing::Posted,
+) -> Response {
+    examine_page(p, state, user, id, (ChecklistInput::default(), vec![]), posted).await
+}
+
 async fn examine_page(
     p: Ctx,
     state: &AppState,
     user: &User,
     id: &str,
-    input: ChecklistInput,
-    errors: Vec<FieldError>,
+    (input, errors): (ChecklistInput, Vec<FieldError>),
+    posted: super::hearing::Posted,
 ) -> Response {
     let app = match app_svc::visible(state, user, id).await {
         Ok(a) => a,
@@ -323,7 +336,9 @@ async fn examine_page(
     let round = rounds.pop();
     let attachments = round.as_ref().map(|r| r.attachments.clone()).unwrap_or_default();
     let values = flatten(round.as_ref().map_or(&app.form, |r| &r.form));
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status =
+        if errors.is_empty() && posted.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let hearing = super::hearing::panel(&p, state, &app, posted).await;
     let assignee = match senim_store::staff::assignee(&state.store, id).await.ok().flatten() {
         Some(a) => senim_store::users::by_id(&state.store, &a).await.ok().flatten().map(|u| u.name),
         None => None,
@@ -337,8 +352,12 @@ async fn examine_page(
     };
     let page = ExaminePage {
         audit_check,
-        // Only reviewers decide; body administrators and observers read.
-        decidable: app.status.awaits_decision() && user.role == Role::Reviewer,
+        // Only reviewers decide; body administrators and observers read. In the hearing the final
+        // decision has its own form.
+        decidable: app.status.awaits_decision()
+            && app.status != senim_domain::status::Status::Hearing
+            && user.role == Role::Reviewer,
+        hearing,
         assignee,
         app,
         values,
@@ -368,7 +387,7 @@ pub async fn examine(p: Ctx, State(state): State<AppState>, Path(id): Path<Strin
         Ok(u) => u,
         Err(r) => return r,
     };
-    examine_page(p, &state, &user, &id, ChecklistInput::default(), vec![]).await
+    examine_page(p, &state, &user, &id, (ChecklistInput::default(), vec![]), Default::default()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -413,7 +432,9 @@ pub async fn decide(
     };
     match review::decide(&state, &user, &id, &input, Timestamp::now()).await {
         Ok(_) => see_other(&format!("/review/{id}")),
-        Err(ServiceError::Invalid(errors)) => examine_page(p, &state, &user, &id, input, errors).await,
+        Err(ServiceError::Invalid(errors)) => {
+            examine_page(p, &state, &user, &id, (input, errors), Default::default()).await
+        }
         Err(e) => service_error(&p, e),
     }
 }

@@ -195,6 +195,20 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// After a review with a failed check (status `hearing`): the applicant waives the objection and
+    /// the reviewer issues the notice of nonconformity (АППК Art. 73, Rules §8). The decision's JSON.
+    pub async fn waive_and_notice(&self, applicant: &str, reviewer: &str, id: &str) -> Value {
+        let path = format!("/api/v1/applications/{id}/objection");
+        let r = self.api("POST", &path, Some(applicant), Some(serde_json::json!({"waive": true}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let path = format!("/api/v1/applications/{id}/decision");
+        let r = self.api("POST", &path, Some(reviewer), Some(serde_json::json!({"outcome": "nonconforming"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        r.json()
+    }
+}
+
 pub enum Auth<'a> {
     Token(&'a str),
     Cookie(Option<&'a str>),
