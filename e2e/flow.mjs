@@ -3,7 +3,9 @@
 // section, upload the PDFs and submit, all by keyboard only (Tab, typing, Space, arrows, Enter; the file
 // dialog is opened with Space and answered through playwright's filechooser event; focus visible and in
 // document order on every stop); the reviewer fails a check with a comment; the applicant reads the
-// notice, corrects, uploads again and resubmits (by keyboard only too); the reviewer includes; the
+// preliminary decision and objects, asking to be heard (by keyboard, АППК Art. 73); the reviewer records
+// the hearing (Art. 74) and issues the notice as an act; the applicant reads the notice, corrects, uploads
+// again and resubmits (by keyboard only too); the reviewer includes; the
 // publisher publishes; the entry is found on the public List; an edition file is downloaded and verified
 // on /verify and with `senim verify --keys`.
 // Every page visited is screenshotted (SENIM_E2E_SHOTS) and checked with axe-core (WCAG 2.1 A and AA).
@@ -399,8 +401,36 @@ try {
   await rv.fill('#audit-comment', COMMENT);
   await submit(rv, `/review/${id}`, 'decided-fail');
 
-  // 8. The applicant reads the notice, corrects and resubmits.
+  // 7a. АППК Art. 73: the applicant reads the preliminary decision and objects by keyboard, asking to
+  // be heard.
+  await go(a, `/applications/${id}`, 'preliminary');
+  const preliminary = await a.locator('main #hearing').innerText();
+  expect(preliminary.includes(COMMENT) && preliminary.includes('6-тармақтың төртінші абзацы'),
+    'the preliminary decision does not carry the comment and its paragraph');
+  const OBJECTION = 'Қорытындыға қол қойылған нұсқасын тыңдауда көрсетемін';
+  await keyboardComplete(a, { text_kk: OBJECTION, hearing_requested: 'yes' },
+    (await a.locator(`main form[action="/applications/${id}/objection"] button[value=object]`).innerText()).trim(),
+    'objection (keyboard)');
+  await visit(a, 'objected');
+  expect((await a.locator('main #hearing').innerText()).includes(OBJECTION), 'the objection is not shown');
+
+  // 7b. АППК Art. 74: the reviewer records the hearing, then issues the notice of nonconformity.
+  await go(rv, `/review/${id}`, 'hearing');
+  expect((await rv.locator('main #hearing').innerText()).includes(OBJECTION), 'the reviewer does not see the objection');
+  await rv.check('#record-form-video');
+  await rv.fill('#record-place', 'https://meet.gov.kz/senim-e2e');
+  await rv.fill('#record-participants', 'Сарапшы; «Көз AI» ЖШС директоры');
+  await rv.fill('#record-summary-kk', 'Өтініш беруші қол қойылмаған қорытындыны мойындады');
+  await submit(rv, `/review/${id}/hearing-record`, 'hearing-recorded');
+  await rv.check('#decision-nonconforming');
+  await rv.fill('#decision-considered-kk', 'Қарсылық қаралды: қорытындыға қол қойылмаған');
+  await rv.fill('#decision-position', 'Бас сарапшы');
+  await submit(rv, `/review/${id}/decision`, 'decided-notice');
+
+  // 8. The applicant reads the notice (an act, with how to complain), corrects and resubmits.
   await go(a, `/applications/${id}`, 'notice');
+  const act = await a.locator('main section.act').first().innerText();
+  expect(act.includes('Бас сарапшы') && act.includes('ӘРПК 92-бабы'), 'the notice is not a complete act');
   const notice = await a.locator('main .notice-box').innerText();
   expect(notice.includes(COMMENT), 'the notice does not carry the reviewer\'s comment');
   // The correction, the new upload and the resubmission by keyboard only too.

@@ -61,6 +61,14 @@ dual_tests! {
         assert_eq!(number, format!("HEALTH-{}-0001", today.year()));
         let pub_due = app.state.calendar().due_date(today, WorkingDays::PUBLICATION).unwrap();
         assert_eq!(decision["publication_due_on"], pub_due.to_string());
+        // The inclusion is an act too (АППК Art. 78): its number, the official, how to complain.
+        let act = decision["act_number"].as_str().unwrap().to_owned();
+        let r = app.api("GET", &format!("/api/v1/applications/{id}/rounds/1/decision.pdf"), Some(&applicant), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let text = text_of_pdf(&r.body).split_whitespace().collect::<Vec<_>>().join(" ");
+        for item in [act.as_str(), number.as_str(), "r@health.kz", "ӘРПК 92-бабы", "Тізбеге енгізу туралы шешім"] {
+            assert!(text.contains(item), "{item} missing from the decision: {text}");
+        }
 
         // Rules §7: the publisher sees it pending and publishes an edition.
         let r = app.api("GET", "/api/v1/bodies/health/pending", Some(&publisher), None).await;

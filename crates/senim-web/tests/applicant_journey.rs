@@ -9,11 +9,6 @@ use common::*;
 use senim_domain::role::Role;
 use senim_store::{dual_tests, outbox};
 
-fn text_of_pdf(bytes: &[u8]) -> String {
-    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
-    pdf_extract::extract_text_from_mem(bytes).expect("the PDF's text extracts")
-}
-
 fn task_state(page: &str, section: &str) -> String {
     let marker = format!("id=\"task-{section}-state\" class=\"tag task-");
     let at = page.find(&marker).unwrap_or_else(|| panic!("no task {section}")) + marker.len();
@@ -184,6 +179,22 @@ dual_tests! {
         assert!(page.contains("Сәйкессіздік туралы хабарлама (әкімшілік акт)") && page.contains("HEALTH-A-"), "the act");
         assert!(page.contains("2-беттегі атау басқа жүйеге қатысты") && page.contains("Бас сарапшы"));
         assert!(page.contains("ӘРПК 92-бабы") && page.contains("Астана, Мәңгілік Ел 8"), "the complaint route and the record");
+        // АППК Art. 78 ff.: the notice's PDF carries every element of the act, in Kazakh and in the
+        // reader's language; the preliminary decision's PDF its grounds and dates.
+        for (lang, items) in [
+            ("kk", ["HEALTH-A-", "Бас сарапшы", "6-тармақтың төртінші абзацы", "2-беттегі атау басқа жүйеге қатысты", "ӘРПК 91-бабы", "ӘРПК 136-бабы"]),
+            ("ru", ["HEALTH-A-", "Бас сарапшы", "абзац четвёртый пункта 6", "2-беттегі атау басқа жүйеге қатысты", "статья 91 АППК", "статья 136 АППК"]),
+        ] {
+            let r = app.get(&format!("/applications/{id}/rounds/1/notice.pdf?lang={lang}"), Some(&a)).await;
+            let text = text_of_pdf(&r.body).split_whitespace().collect::<Vec<_>>().join(" ");
+            for item in items {
+                assert!(text.contains(item), "{lang}: {item} missing from the notice: {text}");
+            }
+        }
+        let r = app.get(&format!("/applications/{id}/rounds/1/preliminary.pdf"), Some(&a)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let text = text_of_pdf(&r.body);
+        assert!(text.contains("Алдын ала шешім") && text.contains("Есептегі жүйе атауы өтінімдегіден басқа"), "{text}");
         for (lang, title) in [("kk", "Сәйкессіздік туралы хабарлама"), ("ru", "Уведомление о несоответствии"), ("en", "Notice of nonconformity")] {
             let r = app.get(&format!("/applications/{id}/rounds/1/notice.pdf?lang={lang}"), Some(&a)).await;
             assert_eq!(r.status, StatusCode::OK, "{lang}");

@@ -99,6 +99,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/applications/{id}/rounds/{n}/receipt", Own),
     ("GET", "/applications/{id}/rounds/{n}/annex1.pdf", Own),
     ("GET", "/applications/{id}/rounds/{n}/notice.pdf", Own),
+    ("GET", "/applications/{id}/rounds/{n}/preliminary.pdf", Own),
+    ("GET", "/applications/{id}/rounds/{n}/decision.pdf", Own),
     ("POST", "/applications/{id}/attachments", Own),
     ("GET", "/applications/{id}/attachments/{aid}", Own),
     ("POST", "/applications/{id}/attachments/{aid}/remove", Own),
@@ -162,6 +164,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/applications/{id}/attachments/{attachment_id}", Own),
     ("GET", "/api/v1/applications/{id}/rounds/{n}/annex1.pdf", Own),
     ("GET", "/api/v1/applications/{id}/rounds/{n}/notice.pdf", Own),
+    ("GET", "/api/v1/applications/{id}/rounds/{n}/preliminary.pdf", Own),
+    ("GET", "/api/v1/applications/{id}/rounds/{n}/decision.pdf", Own),
     ("POST", "/api/v1/applications/{id}/submit", Own),
     ("GET", "/api/v1/applications/{id}/timeline", Own),
     ("POST", "/api/v1/applications/{id}/withdraw", Own),
@@ -296,7 +300,9 @@ dual_tests! {
         let cookie = |email: &'static str| app.sign_in(email);
         let (a, b, r, root) = (cookie("a@dariger.kz").await, cookie("b@other.kz").await, cookie("r@health.kz").await, cookie("root@senim.kz").await);
         let fill = |path: &str| {
-            path.replace("/admin/mail/{id}", &format!("/admin/mail/{mail}"))
+            // The decision to include exists for the included application only.
+            path.replace("/applications/{id}/rounds/{n}/decision.pdf", &format!("/applications/{published}/rounds/1/decision.pdf"))
+                .replace("/admin/mail/{id}", &format!("/admin/mail/{mail}"))
                 .replace("{id}", &id)
                 .replace("{aid}", &aid)
                 .replace("{attachment_id}", &aid)

@@ -123,6 +123,32 @@ pub async fn notice_pdf(
     pdf(&state, &user, &id, n, RoundPdf::Notice, lang).await
 }
 
+/// The preliminary decision of a round (АППК Art. 73) as PDF in the `Accept-Language`.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/rounds/{n}/preliminary.pdf", tag = "applicant", security(("bearer" = [])),
+    params(("id" = String, Path), ("n" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401), (status = 404)))]
+pub async fn preliminary_pdf(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path((id, n)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    pdf(&state, &user, &id, n, RoundPdf::Preliminary, lang).await
+}
+
+/// The decision to include (Rules §7), an administrative act, as PDF in the `Accept-Language`.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/rounds/{n}/decision.pdf", tag = "applicant", security(("bearer" = [])),
+    params(("id" = String, Path), ("n" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401), (status = 404)))]
+pub async fn decision_pdf(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiLang(lang): ApiLang,
+    Path((id, n)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    pdf(&state, &user, &id, n, RoundPdf::Inclusion, lang).await
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct EventView {
     /// Kazakhstan time, `YYYY-MM-DD HH:MM`.

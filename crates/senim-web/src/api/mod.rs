@@ -61,6 +61,8 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::get_organisation, account::put_organisation))
         .routes(routes!(account::annex1_pdf))
         .routes(routes!(account::notice_pdf))
+        .routes(routes!(account::preliminary_pdf))
+        .routes(routes!(account::decision_pdf))
         .routes(routes!(account::timeline))
         .routes(routes!(staff::queue))
         .routes(routes!(deadlines::dashboard))

@@ -160,6 +160,10 @@ pub async fn receipt(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<
 pub enum RoundPdf {
     Annex1,
     Notice,
+    /// АППК Art. 73: the preliminary decision.
+    Preliminary,
+    /// Rules §7: the decision to include, an act.
+    Inclusion,
 }
 
 /// Renders a PDF of a visible application's round (off the async threads); `None` if the round (or,
@@ -182,12 +186,25 @@ pub async fn round_pdf(
                 .ok()?
                 .into_iter()
                 .find(|r| r.round == n && r.decision == Status::Nonconforming)?;
-            Box::new(move || documents::notice_pdf(&review, &round, &body, lang))
+            let act = act_of(state, app, n, lang).await;
+            Box::new(move || documents::notice_pdf(&review, &round, &body, act.as_ref(), lang))
+        }
+        RoundPdf::Preliminary => {
+            let file = crate::services::hearing::file_of(state, &app.id).await.ok()?;
+            let preliminary = file.preliminary(n)?.clone();
+            Box::new(move || documents::preliminary_pdf(&preliminary, &round, &body, lang))
+        }
+        RoundPdf::Inclusion => {
+            let act = act_of(state, app, n, lang).await.filter(|a| a.kind == "inclusion")?;
+            let number = app.registry_number.clone()?;
+            Box::new(move || documents::inclusion_pdf(&act, &round, &number, lang))
         }
     };
     let kind = match which {
         RoundPdf::Annex1 => "annex1",
         RoundPdf::Notice => "notice",
+        RoundPdf::Preliminary => "preliminary",
+        RoundPdf::Inclusion => "decision",
     };
     let name = format!("{reference}-{n}-{kind}-{}.pdf", lang.code());
     Some(match tokio::task::spawn_blocking(work).await {
@@ -195,6 +212,16 @@ pub async fn round_pdf(
         Ok(Err(e)) => Err(e),
         Err(e) => Err(anyhow::anyhow!("rendering a PDF panicked: {e}")),
     })
+}
+
+/// The act that ended round `n`, as read in `lang`.
+async fn act_of(state: &AppState, app: &Application, n: i64, lang: Lang) -> Option<crate::services::acts::ActView> {
+    let file = crate::services::hearing::file_of(state, &app.id).await.ok()?;
+    let act = file.act(n)?;
+    let review = apps::reviews(&state.store, &app.id).await.ok()?.into_iter().find(|r| r.round == n)?;
+    let body = bodies::get(&state.store, &app.body_code).await.ok().flatten()?;
+    let role = crate::i18n::t(lang, "role-label-reviewer");
+    Some(crate::services::acts::view(act, &review.checks, body.name.best(lang), &role, lang))
 }
 
 async fn pdf_page(p: Ctx, state: AppState, id: String, n: i64, which: RoundPdf) -> Response {
@@ -224,4 +251,14 @@ pub async fn annex1(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(
 /// The notice of nonconformity of a round, in the reader's language.
 pub async fn notice(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(String, i64)>) -> Response {
     pdf_page(p, state, id, n, RoundPdf::Notice).await
+}
+
+/// АППК Art. 73: the preliminary decision of a round, in the reader's language.
+pub async fn preliminary(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(String, i64)>) -> Response {
+    pdf_page(p, state, id, n, RoundPdf::Preliminary).await
+}
+
+/// Rules §7: the decision to include, in the reader's language.
+pub async fn inclusion(p: Ctx, State(state): State<AppState>, Path((id, n)): Path<(String, i64)>) -> Response {
+    pdf_page(p, state, id, n, RoundPdf::Inclusion).await
 }

@@ -85,6 +85,8 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/rounds/{n}/receipt", get(case::receipt))
         .route("/applications/{id}/rounds/{n}/annex1.pdf", get(case::annex1))
         .route("/applications/{id}/rounds/{n}/notice.pdf", get(case::notice))
+        .route("/applications/{id}/rounds/{n}/preliminary.pdf", get(case::preliminary))
+        .route("/applications/{id}/rounds/{n}/decision.pdf", get(case::inclusion))
         .route("/applications/{id}/attachments", post(applicant::upload))
         .route("/applications/{id}/attachments/{aid}", get(applicant::download))
         .route("/applications/{id}/attachments/{aid}/remove", post(applicant::remove))

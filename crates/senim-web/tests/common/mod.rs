@@ -328,3 +328,9 @@ pub fn annex1_fields() -> Vec<(&'static str, &'static str)> {
     out.extend([("declaration.signatory", "Бауыржан Ахметов"), ("declaration.confirmed", "yes")]);
     out
 }
+
+/// The text of a PDF, read by an independent extractor (pdf-extract).
+pub fn text_of_pdf(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    pdf_extract::extract_text_from_mem(bytes).expect("the PDF's text extracts")
+}
