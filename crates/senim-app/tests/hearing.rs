@@ -192,4 +192,39 @@ dual_tests! {
         // Three working days after Wednesday 20 May: Thursday, Friday, Monday 25 May.
         assert_eq!(dates.objection_due_on, date(2026, 5, 25));
     }
+
+    // АППК Art. 73: the dashboard counts preliminary decisions issued too late for the hearing to end
+    // in time, and notices decided without a hearing (as before the hearing existed).
+    async fn appk_73_the_dashboard_counts_late_and_skipped_hearings(db: TestDb) {
+        let (state, applicant, reviewer) = health(&db).await;
+        let late = complete_draft(&state, &applicant).await;
+        applications::submit(&state, &applicant, &late, morning(5, 18)).await.unwrap();
+        review::decide(&state, &reviewer, &late, &checks(false), morning(6, 1)).await.unwrap();
+        // A notice straight from the examination, as the store held them before the hearing.
+        let skipped = complete_draft(&state, &applicant).await;
+        applications::submit(&state, &applicant, &skipped, morning(5, 18)).await.unwrap();
+        let mut tx = state.store.begin().await.unwrap();
+        let review = apps::Review {
+            id: "legacy-notice".into(),
+            application_id: skipped.clone(),
+            round: 1,
+            reviewer_id: reviewer.id.clone(),
+            checks: checks(false).parse().unwrap(),
+            decision: Status::Nonconforming,
+            decided_at: "2026-05-25T05:00:00Z".into(),
+        };
+        apps::insert_review(&mut tx, &review).await.unwrap();
+        tx.commit().await.unwrap();
+        let head = account(&state, "head@health.kz", Role::BodyAdmin, Some("health")).await;
+        let q = senim_app::services::dashboard::DashboardQuery {
+            from: Some("2026-05-01".into()),
+            to: Some("2026-06-30".into()),
+            ..Default::default()
+        };
+        let d = senim_app::services::dashboard::dashboard(&state, &head, &q, morning(6, 2)).await.unwrap();
+        assert_eq!((d.hearing.preliminary_decisions, d.hearing.late, d.hearing.skipped), (1, 1, 1));
+        let april = senim_app::services::dashboard::DashboardQuery { from: Some("2026-01-01".into()), to: Some("2026-04-30".into()), ..q };
+        let d = senim_app::services::dashboard::dashboard(&state, &head, &april, morning(6, 2)).await.unwrap();
+        assert_eq!(d.hearing, Default::default(), "nothing in another period");
+    }
 }

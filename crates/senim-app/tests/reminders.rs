@@ -7,7 +7,7 @@ use common::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use senim_app::services::review::{self, Outcome};
-use senim_app::services::{applications, documents, publication, reminders};
+use senim_app::services::{applications, documents, hearing, publication, reminders};
 use senim_domain::role::Role;
 use senim_store::{deadlines, dual_tests, outbox};
 
@@ -31,12 +31,26 @@ dual_tests! {
             async move { outbox::for_recipient(&store, to).await.unwrap() }
         };
 
-        // Three working days before: nothing yet.
-        let mut early = due;
-        while calendar.working_days_left(early, due).unwrap() < 3 {
-            early = early.yesterday().unwrap();
-        }
-        assert_eq!(reminders::run_due(&state, at(early)).await.unwrap().reminders, 0);
+        let before = |n: i32| {
+            let mut d = due;
+            while calendar.working_days_left(d, due).unwrap() < n {
+                d = d.yesterday().unwrap();
+            }
+            d
+        };
+        // Five working days before: nothing yet.
+        assert_eq!(reminders::run_due(&state, at(before(5))).await.unwrap().reminders, 0);
+        let early = before(4);
+        // АППК Art. 73(1): the day before the last day for a preliminary decision (three working days
+        // before the due day), the reviewers are warned, once.
+        let last = hearing::periods(&state).await.unwrap().last_day_to_issue(&calendar, due).unwrap();
+        assert_eq!(calendar.working_days_left(early, last).unwrap(), 1);
+        let sent = reminders::run_due(&state, at(early)).await.unwrap();
+        assert_eq!((sent.reminders, sent.messages), (1, 2));
+        assert_eq!(reminders::run_due(&state, at(last)).await.unwrap().reminders, 0, "once");
+        let mails = mails_to("r@health.kz").await;
+        let warning = mails.iter().find(|m| m.subject.starts_with("Senim:")).expect("a warning");
+        assert!(warning.body.contains("ӘРПК 73-бабы") && warning.body.contains(&last.to_string()), "{}", warning.body);
 
         // Rules §6, first paragraph: on the due day both reviewers (nobody has the case yet) hear of
         // it, once; the body's head and another body's reviewer do not.
@@ -44,7 +58,7 @@ dual_tests! {
         assert_eq!((sent.reminders, sent.messages), (1, 2));
         assert_eq!(reminders::run_due(&state, at(due)).await.unwrap().reminders, 0, "once");
         let mails = mails_to("r@health.kz").await;
-        let reminder = mails.iter().find(|m| m.subject.starts_with("Senim:")).expect("a reminder");
+        let reminder = mails.iter().find(|m| m.subject.starts_with("Senim:") && m.body.contains("6-тармағы")).expect("a reminder");
         assert!(reminder.body.contains(&documents::reference(&id)), "{}", reminder.body);
         assert!(reminder.body.contains("6-тармағы") && reminder.body.contains(&due.to_string()));
         assert!(reminder.body.contains(&format!("/review/{id}")));
@@ -60,7 +74,7 @@ dual_tests! {
         assert_eq!(head.len(), 1);
         assert!(head[0].body.contains("кешіктірілді"), "{}", head[0].body);
         let stages: Vec<String> = deadlines::reminders(&state.store).await.unwrap().into_iter().map(|(_, s, _)| s).collect();
-        assert_eq!(stages, ["due_soon", "overdue"]);
+        assert_eq!(stages, ["due_soon", "due_soon", "overdue"], "the preliminary decision's, the examination's");
 
         // Rules §7: once included, the publishers are reminded of the publication deadline.
         let Outcome::Included { publication_due_on, registry_number, .. } =

@@ -317,7 +317,7 @@ pub async fn queue(store: &Store, body_code: &str) -> Result<Vec<QueueItem>> {
     let rows: Vec<Row> = on_pool!(store, p => sqlx::query_as(
         "SELECT a.id, r.number, r.received_on, r.due_on FROM applications a \
          JOIN rounds r ON r.application_id = a.id AND r.number = a.current_round \
-         WHERE a.body_code = $1 AND a.status IN ('submitted', 'under_review') \
+         WHERE a.body_code = $1 AND a.status IN ('submitted', 'under_review', 'hearing') \
          ORDER BY r.due_on, r.submitted_at, a.id",
     )
     .bind(body_code)

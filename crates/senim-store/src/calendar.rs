@@ -35,7 +35,7 @@ pub async fn open_rounds(store: &Store, on_or_after: jiff::civil::Date) -> Resul
     Ok(on_pool!(store, p => sqlx::query_as(
         "SELECT r.application_id, r.number, r.received_on, r.due_on FROM rounds r \
          JOIN applications a ON a.id = r.application_id AND a.current_round = r.number \
-         WHERE a.status IN ('submitted', 'under_review') AND r.due_on >= $1 ORDER BY r.due_on, r.application_id",
+         WHERE a.status IN ('submitted', 'under_review', 'hearing') AND r.due_on >= $1 ORDER BY r.due_on, r.application_id",
     )
     .bind(on_or_after.to_string())
     .fetch_all(p)

@@ -43,7 +43,7 @@ pub async fn round_facts(store: &Store, body: Option<&str>) -> Result<Vec<RoundF
             };
             let open = decided.is_none()
                 && r.number == r.current_round
-                && matches!(r.status.as_str(), "submitted" | "under_review");
+                && matches!(r.status.as_str(), "submitted" | "under_review" | "hearing");
             Ok(RoundFact {
                 body_code: r.body_code,
                 round: r.number,

@@ -33,7 +33,7 @@ pub async fn depths(store: &Store) -> Result<Depths> {
     Ok(Depths {
         awaiting_decision: count(
             store,
-            "SELECT COUNT(*) FROM applications WHERE status IN ('submitted', 'under_review')",
+            "SELECT COUNT(*) FROM applications WHERE status IN ('submitted', 'under_review', 'hearing')",
         )
         .await?,
         awaiting_publication: count(store, "SELECT COUNT(*) FROM entries WHERE pending = 'added'").await?,

@@ -314,3 +314,17 @@ pub async fn position(store: &Store, user_id: &str) -> Result<String> {
         .await)?
     .unwrap_or_default())
 }
+
+/// When each notice of nonconformity without a preliminary decision before it was decided (a hearing
+/// skipped, АППК Art. 73): RFC 3339 instants, for the dashboard.
+pub async fn notices_without_hearing(store: &Store, body_code: Option<&str>) -> Result<Vec<String>> {
+    Ok(on_pool!(store, p => sqlx::query_scalar(
+        "SELECT v.decided_at FROM reviews v JOIN applications a ON a.id = v.application_id \
+         LEFT JOIN preliminary_decisions d ON d.application_id = v.application_id AND d.round = v.round \
+         WHERE v.decision = 'nonconforming' AND d.application_id IS NULL AND ($1 IS NULL OR a.body_code = $1) \
+         ORDER BY v.decided_at",
+    )
+    .bind(body_code)
+    .fetch_all(p)
+    .await)?)
+}

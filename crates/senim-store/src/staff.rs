@@ -40,7 +40,7 @@ pub async fn queue(store: &Store, f: &QueueFilter) -> Result<Vec<StaffQueueItem>
         "SELECT a.id, r.number, r.received_on, r.due_on, a.assignee_id, u.name AS assignee_name \
          FROM applications a JOIN rounds r ON r.application_id = a.id AND r.number = a.current_round \
          LEFT JOIN users u ON u.id = a.assignee_id \
-         WHERE a.status IN ('submitted', 'under_review')",
+         WHERE a.status IN ('submitted', 'under_review', 'hearing')",
     );
     let mut binds: Vec<String> = Vec::new();
     let mut cond = |sql: &mut String, clause: &str, value: String| {

@@ -144,6 +144,12 @@ dual_tests! {
         let today = kz_date(Timestamp::now());
         let objection_due = app.state.calendar().due_date(today, WorkingDays::new(2).unwrap()).unwrap();
         assert_eq!(pre["objection_due_on"], objection_due.to_string());
+        // The case stays in the queue while the hearing runs, with the last day the preliminary
+        // decision could be issued in time.
+        let q = app.api("GET", "/api/v1/review/queue?status=hearing", Some(&reviewer), None).await.json();
+        assert_eq!(q[0]["status"], "hearing");
+        let last = senim_domain::hearing::HearingPeriods::default().last_day_to_issue(&app.state.calendar(), q[0]["due_on"].as_str().unwrap().parse().unwrap()).unwrap();
+        assert_eq!(q[0]["preliminary_due_on"], last.to_string());
         let decision_path = format!("/api/v1/applications/{id}/decision");
         let decision = |body: serde_json::Value| app.api("POST", &decision_path, Some(&reviewer), Some(body));
         // Too early: the applicant has not answered and the period runs (409).

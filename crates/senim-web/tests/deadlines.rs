@@ -260,6 +260,8 @@ dual_tests! {
         assert_eq!(s["median_working_days"].as_f64(), Some(0.0));
         assert_eq!((s["open"].as_u64(), s["overdue_now"].as_u64()), (Some(1), Some(0)));
         assert_eq!(s["publications_pending"].as_u64(), Some(1));
+        // АППК Art. 73: the notice came after a preliminary decision issued in time.
+        assert_eq!(d["hearing"], json!({"preliminary_decisions": 1, "late": 0, "skipped": 0}));
         assert_eq!(s["months"].as_array().unwrap().len(), 12);
         let this_month = s["months"].as_array().unwrap().last().unwrap();
         assert_eq!((this_month["received"].as_u64(), this_month["decided"].as_u64()), (Some(3), Some(2)));

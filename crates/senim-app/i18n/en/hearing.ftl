@@ -86,3 +86,6 @@ pdf-inclusion-lead = The set of documents meets Rules §6; the artificial intell
 preliminary-pdf = Preliminary decision (PDF)
 decision-pdf = Decision to include (PDF)
 act-pdf-kk = In Kazakh (PDF)
+reminder-line-preliminary = { $reference } «{ $system }»: if a check fails, issue the preliminary decision by { $due } so that the hearing ends within the examination's deadline (АППК Art. 73). { $link }
+dash-hearings = Preliminary decisions (АППК Art. 73)
+dash-hearings-late = late: { $late }, notices without a hearing: { $skipped }

@@ -86,3 +86,6 @@ pdf-inclusion-lead = Құжаттар топтамасы Қағидаларды�
 preliminary-pdf = Алдын ала шешім (PDF)
 decision-pdf = Енгізу туралы шешім (PDF)
 act-pdf-kk = Қазақ тіліндегі нұсқасы (PDF)
+reminder-line-preliminary = { $reference } «{ $system }»: тексеру сәйкессіздік көрсетсе, алдын ала шешімді { $due } дейін шығарыңыз — тыңдау қарау мерзіміне дейін аяқталуы үшін (ӘРПК 73-бабы). { $link }
+dash-hearings = Алдын ала шешімдер (ӘРПК 73-бабы)
+dash-hearings-late = кеш: { $late }, тыңдаусыз хабарламалар: { $skipped }

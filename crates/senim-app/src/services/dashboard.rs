@@ -34,7 +34,34 @@ pub struct Dashboard {
     /// `None`: every body.
     pub body: Option<Body>,
     pub stats: Stats,
+    pub hearing: HearingFigures,
     pub per_body: Vec<(Body, Stats)>,
+}
+
+/// The hearing in the period (АППК Art. 73): preliminary decisions issued, those issued after the last
+/// day that let the objection period end before the deadline, and notices decided without one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct HearingFigures {
+    pub preliminary_decisions: u32,
+    pub late: u32,
+    pub skipped: u32,
+}
+
+async fn hearing_figures(state: &AppState, body: Option<&str>, from: Date, to: Date) -> ServiceResult<HearingFigures> {
+    let issued = senim_store::hearing::issued_between(&state.store, body, from, to).await?;
+    let mut skipped = 0;
+    for at in senim_store::hearing::notices_without_hearing(&state.store, body).await? {
+        let day = at.parse::<Timestamp>().map(kz_date).map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+        if (from..=to).contains(&day) {
+            skipped += 1;
+        }
+    }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(HearingFigures {
+        preliminary_decisions: count(issued.len()),
+        late: count(issued.iter().filter(|p| p.dates.late).count()),
+        skipped,
+    })
 }
 
 fn parse_day(field: &'static str, text: Option<&str>, default: Date, errors: &mut Vec<FieldError>) -> Date {
@@ -89,5 +116,6 @@ pub async fn dashboard(state: &AppState, user: &User, q: &DashboardQuery, now: T
             per_body.push((b.clone(), stats::compute(&calendar, &r, &p, from, to, today)?));
         }
     }
-    Ok(Dashboard { body, stats, per_body })
+    let hearing = hearing_figures(state, scope.as_deref(), from, to).await?;
+    Ok(Dashboard { body, stats, hearing, per_body })
 }

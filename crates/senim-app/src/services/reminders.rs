@@ -1,5 +1,6 @@
 //! Reminders to the body before a deadline and on the day it is missed: the examination of a round
-//! (Rules §6: 10 working days; §8: 5 for a resubmission) and the publication of an inclusion (§7: 5).
+//! (Rules §6: 10 working days; §8: 5 for a resubmission), the last day for a preliminary decision that
+//! lets the hearing end in time (АППК Art. 73(1)), and the publication of an inclusion (§7: 5).
 //!
 //! Two stages per deadline: *due soon* (two working days or fewer left, the due day included) and
 //! *overdue* (the due day has ended without a decision or an edition). Who is told:
@@ -87,8 +88,8 @@ pub async fn run_due(state: &AppState, now: Timestamp) -> ServiceResult<Sent> {
     let mut staff: BTreeMap<String, Vec<User>> = BTreeMap::new();
     let mut due: Vec<Due> = Vec::new();
 
+    let periods = super::hearing::periods(state).await?;
     for case in senim_store::staff::queue(&state.store, &QueueFilter::default()).await? {
-        let Some(stage) = Stage::of(calendar.working_days_left(today, case.item.due_on)?) else { continue };
         let app = &case.item.application;
         let body_staff = staff_of(state, &mut staff, &app.body_code).await?;
         let assignee = case.assignee_id.as_deref().and_then(|a| body_staff.iter().find(|u| u.id == a));
@@ -96,6 +97,25 @@ pub async fn run_due(state: &AppState, now: Timestamp) -> ServiceResult<Sent> {
             Some(a) if a.role == Role::Reviewer => vec![a.clone()],
             _ => body_staff.iter().filter(|u| u.role == Role::Reviewer).cloned().collect(),
         };
+        // АППК Art. 73(1): before the examination is decided, the reviewers are warned of the last day on
+        // which a preliminary decision still lets the hearing end in time (that day and the one before).
+        let last = periods.last_day_to_issue(&calendar, case.item.due_on)?;
+        let to_last = calendar.working_days_left(today, last)?;
+        if app.status != senim_domain::status::Status::Hearing && (0..=1).contains(&to_last) {
+            due.push(Due {
+                subject: format!("{}/{}/preliminary", app.id, case.item.round),
+                body_code: app.body_code.clone(),
+                stage: Stage::DueSoon,
+                due_on: last,
+                days_left: to_last,
+                line: "reminder-line-preliminary",
+                reference: super::documents::reference(&app.id),
+                system: app.form.system.name.clone(),
+                link: format!("{base}/review/{}", app.id),
+                recipients: recipients.clone(),
+            });
+        }
+        let Some(stage) = Stage::of(calendar.working_days_left(today, case.item.due_on)?) else { continue };
         if stage == Stage::Overdue {
             recipients.extend(body_staff.iter().filter(|u| u.role == Role::BodyAdmin).cloned());
         }

@@ -34,6 +34,9 @@ pub struct DashboardAnswer {
     /// and `decided`.
     #[schema(value_type = Object)]
     pub stats: senim_domain::stats::Stats,
+    /// АППК Art. 73 in the period: `preliminary_decisions` issued, `late` ones (issued after the last day
+    /// that lets the objection period end before the deadline), and notices `skipped` the hearing.
+    pub hearing: crate::services::dashboard::HearingFigures,
     /// For every body: each body with rounds or pending publications.
     pub by_body: Vec<BodyStats>,
 }
@@ -56,6 +59,7 @@ pub async fn dashboard(
     Ok(Json(DashboardAnswer {
         body: d.body.map(|b| b.code),
         stats: d.stats,
+        hearing: d.hearing,
         by_body: d.per_body.into_iter().map(|(b, stats)| BodyStats { body: b.code, stats }).collect(),
     }))
 }

@@ -31,13 +31,16 @@ pub struct QueueEntry {
     pub due_on: String,
     /// Working days from today to the due date; negative when overdue.
     pub working_days_left: Option<i32>,
+    /// АППК Art. 73(1): the last day to issue a preliminary decision so that the hearing ends before
+    /// the due date.
+    pub preliminary_due_on: Option<String>,
     /// The reviewer the case is assigned to (user id and name), if any.
     pub assignee: Option<String>,
     pub assignee_name: Option<String>,
 }
 
 /// Applications awaiting a decision, oldest due first: the caller's body's for its reviewers and body
-/// administrator, every body's for an observer. Filters: `status` (`submitted`, `under_review`),
+/// administrator, every body's for an observer. Filters: `status` (`submitted`, `under_review`, `hearing`),
 /// `round` (`first`, `resubmission`), `mine=yes` (assigned to the caller), `body` (observers).
 #[utoipa::path(get, path = "/api/v1/review/queue", tag = "reviewer", security(("bearer" = [])),
     params(("status" = Option<String>, Query), ("round" = Option<String>, Query), ("mine" = Option<String>, Query),
@@ -52,6 +55,7 @@ pub async fn queue(
     let items = review::staff_queue(&state, &user, q.filter(&user)).await.map_err(|e| ApiError::from(e).lang(lang))?;
     let today = kz_date(Timestamp::now());
     let calendar = state.calendar();
+    let periods = crate::services::hearing::periods(&state).await.map_err(|e| ApiError::from(e).lang(lang))?;
     Ok(Json(
         items
             .into_iter()
@@ -66,6 +70,7 @@ pub async fn queue(
                 received_on: s.item.received_on.to_string(),
                 due_on: s.item.due_on.to_string(),
                 working_days_left: calendar.working_days_left(today, s.item.due_on).ok(),
+                preliminary_due_on: periods.last_day_to_issue(&calendar, s.item.due_on).ok().map(|d| d.to_string()),
                 assignee: s.assignee_id,
                 assignee_name: s.assignee_name,
             })

@@ -45,6 +45,8 @@ pub struct QueueRow {
     pub round: i64,
     pub received_on: String,
     pub due_on: String,
+    /// АППК Art. 73(1): the last day to issue a preliminary decision so that the hearing ends in time.
+    pub preliminary_by: String,
     pub days_left: Option<i32>,
     pub status: String,
     pub assignee_id: String,
@@ -63,7 +65,7 @@ impl QueueRow {
     }
 }
 
-/// The queue's GET form: `status` (`submitted`, `under_review`), `round` (`first`, `resubmission`),
+/// The queue's GET form: `status` (`submitted`, `under_review`, `hearing`), `round` (`first`, `resubmission`),
 /// `mine` (assigned to me), `body` (observers).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct QueueQuery {
@@ -84,6 +86,7 @@ impl QueueQuery {
             status: match self.status.as_str() {
                 "submitted" => Some(senim_domain::status::Status::Submitted),
                 "under_review" => Some(senim_domain::status::Status::UnderReview),
+                "hearing" => Some(senim_domain::status::Status::Hearing),
                 _ => None,
             },
             resubmission: match self.round.as_str() {
@@ -114,7 +117,7 @@ impl QueuePage {
     }
     pub fn options(&self, which: &str) -> Vec<(&'static str, String)> {
         let codes: &[&'static str] =
-            if which == "status" { &["submitted", "under_review"] } else { &["first", "resubmission"] };
+            if which == "status" { &["submitted", "under_review", "hearing"] } else { &["first", "resubmission"] };
         codes
             .iter()
             .map(|c| (*c, if which == "status" { self.p.status(c) } else { self.p.t(&format!("queue-round-{c}")) }))
@@ -136,6 +139,7 @@ pub async fn queue(p: Ctx, State(state): State<AppState>, Query(q): Query<QueueQ
     };
     let today = kz_date(Timestamp::now());
     let calendar = state.calendar();
+    let periods = crate::services::hearing::periods(&state).await.unwrap_or_default();
     let rows = items
         .into_iter()
         .map(|s| QueueRow {
@@ -147,6 +151,10 @@ pub async fn queue(p: Ctx, State(state): State<AppState>, Query(q): Query<QueueQ
             round: s.item.round,
             received_on: s.item.received_on.to_string(),
             due_on: s.item.due_on.to_string(),
+            preliminary_by: periods
+                .last_day_to_issue(&calendar, s.item.due_on)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             days_left: calendar.working_days_left(today, s.item.due_on).ok(),
             status: p.status(s.item.application.status.code()),
             assignee_id: s.assignee_id.unwrap_or_default(),
