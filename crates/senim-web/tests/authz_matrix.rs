@@ -139,6 +139,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/keys/rotate", Admin),
     ("POST", "/staff/second-factor", Admin),
     ("GET", "/admin/calendar", Admin),
+    ("GET", "/admin/hearing", Admin),
+    ("POST", "/admin/hearing", Admin),
     ("GET", "/admin/calendar/{year}", Admin),
     ("POST", "/admin/calendar/{year}", Admin),
     ("GET", "/admin/mail", Admin),

@@ -11,18 +11,6 @@ use senim_domain::role::Role;
 use senim_store::applications as apps;
 use senim_store::dual_tests;
 
-async fn submitted(app: &TestApp, token: &str, name: &str) -> String {
-    let r = app.api("POST", "/api/v1/applications", Some(token), Some(complete_form(name))).await;
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    for kind in ["audit_report", "copyright_certificate"] {
-        app.upload(&format!("/api/v1/applications/{id}/attachments"), Auth::Token(token), kind, "d.pdf", &pdf(kind))
-            .await;
-    }
-    let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(token), None).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    id
-}
-
 async fn due_of(app: &TestApp, id: &str) -> String {
     apps::rounds(&app.state.store, id).await.unwrap().last().unwrap().due_on.to_string()
 }
@@ -45,8 +33,8 @@ dual_tests! {
         assert_eq!(app.get("/admin/calendar/2026", Some(&reviewer)).await.status, StatusCode::FORBIDDEN);
         assert_eq!(app.get("/admin/calendar/1066", Some(&root)).await.status, StatusCode::NOT_FOUND);
 
-        let open = submitted(&app, &applicant, "Ашық іс").await;
-        let late = submitted(&app, &applicant, "Мерзімі өткен іс").await;
+        let open = app.submit_application(&applicant, complete_form("Ашық іс"), &pdf("audit_report")).await.0;
+        let late = app.submit_application(&applicant, complete_form("Мерзімі өткен іс"), &pdf("audit_report")).await.0;
         // Make one round overdue: its date must not move.
         let yesterday = kz_date(Timestamp::now()).yesterday().unwrap();
         let mut tx = app.state.store.begin().await.unwrap();
@@ -102,6 +90,31 @@ dual_tests! {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains(&sat.to_string()), "the typed row is kept");
         let r = app.form_owned("/admin/calendar/2026", &reviewer, &bad).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+
+    // АППК Art. 73: the administrator keeps the hearing's periods on a page; others may not.
+    async fn the_administrator_keeps_the_hearing_periods(db: TestDb) {
+        let app = TestApp::new(db).await;
+        app.user("root@senim.kz", Role::Admin, None).await;
+        app.user("r@health.kz", Role::Reviewer, Some("health")).await;
+        let root = app.sign_in("root@senim.kz").await;
+        let html = app.get("/admin/hearing", Some(&root)).await.text();
+        assert!(html.contains("value=\"3\"") && html.contains("value=\"2\"") && html.contains("ӘРПК 73-бабы"), "{html}");
+        let r = app.form("/admin/hearing", Some(&root), &[("notice_working_days", "3"), ("objection_working_days", "4")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("value=\"4\"") && r.text().contains("id=\"objection_working_days-error\""), "{}", r.text());
+        let r = app.form("/admin/hearing", Some(&root), &[("notice_working_days", "жеті"), ("objection_working_days", "2")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app.form("/admin/hearing", Some(&root), &[("notice_working_days", "5"), ("objection_working_days", "3")]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let periods = senim_web::services::hearing::periods(&app.state).await.unwrap();
+        assert_eq!((periods.notice_working_days, periods.objection_working_days), (5, 3));
+        let audit = senim_store::audit::for_object(&app.state.store, "hearing").await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "hearing.periods"));
+        let reviewer = app.sign_in("r@health.kz").await;
+        assert_eq!(app.get("/admin/hearing", Some(&reviewer)).await.status, StatusCode::FORBIDDEN);
+        let r = app.form("/admin/hearing", Some(&reviewer), &[("notice_working_days", "9"), ("objection_working_days", "1")]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 }

@@ -18,6 +18,7 @@ pub mod editions;
 pub mod entry;
 pub mod form;
 pub mod hearing;
+pub mod hearing_admin;
 pub mod list;
 pub mod opendata;
 pub mod organisation;
@@ -116,6 +117,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin/code", get(second_factor::code_page).post(second_factor::code))
         .route("/account/second-factor", get(second_factor::setup_page).post(second_factor::confirm))
         .route("/account/second-factor/disable", post(second_factor::disable))
+        .route("/admin/hearing", get(hearing_admin::show).post(hearing_admin::save))
         .route("/admin/calendar", get(calendar_admin::this_year))
         .route("/admin/calendar/{year}", get(calendar_admin::show).post(calendar_admin::save))
         .route("/admin/mail", get(admin::mail_list))
