@@ -396,7 +396,7 @@ try {
   expect((await rv.locator('main').innerText()).includes(SYSTEM_KK), 'the queue does not show the new application');
   await go(rv, `/review/${id}`, 'examine');
   if (await rv.locator(`main form[action="/review/${id}/take"]`).count()) await submit(rv, `/review/${id}/take`, 'examine-taken');
-  const COMMENT = 'Аудиторлық есепте қолы жоқ';
+  const COMMENT = 'Аудиторлық қорытындыда қол жоқ';
   await rv.check('#completeness-pass'); await rv.check('#copyright-pass'); await rv.check('#audit-fail');
   await rv.fill('#audit-comment', COMMENT);
   await submit(rv, `/review/${id}`, 'decided-fail');

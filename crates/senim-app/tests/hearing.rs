@@ -8,7 +8,7 @@ use common::*;
 use jiff::civil::date;
 use senim_app::services::hearing::{self, FinalDecisionInput};
 use senim_app::services::review::{self, Outcome};
-use senim_app::services::{ServiceError, applications};
+use senim_app::services::{ServiceError, applications, procedure};
 use senim_domain::hearing::{HearingPeriods, HearingRecordInput, ObjectionInput};
 use senim_domain::lang::{Lang, LangText};
 use senim_domain::role::Role;
@@ -177,11 +177,11 @@ dual_tests! {
         let (state, applicant, reviewer) = health(&db).await;
         let admin = account(&state, "root@senim.kz", Role::Admin, None).await;
         let bad = HearingPeriods { notice_working_days: 2, objection_working_days: 3 };
-        assert!(matches!(hearing::set_periods(&state, &admin, bad).await, Err(ServiceError::Invalid(_))));
+        assert!(matches!(procedure::set_periods(&state, &admin, bad).await, Err(ServiceError::Invalid(_))));
         let five = HearingPeriods { notice_working_days: 5, objection_working_days: 3 };
-        assert!(matches!(hearing::set_periods(&state, &reviewer, five).await, Err(ServiceError::Forbidden)));
-        hearing::set_periods(&state, &admin, five).await.unwrap();
-        assert_eq!(hearing::periods(&state).await.unwrap(), five);
+        assert!(matches!(procedure::set_periods(&state, &reviewer, five).await, Err(ServiceError::Forbidden)));
+        procedure::set_periods(&state, &admin, five).await.unwrap();
+        assert_eq!(procedure::periods(&state).await.unwrap(), five);
         let id = complete_draft(&state, &applicant).await;
         applications::submit(&state, &applicant, &id, morning(5, 18)).await.unwrap();
         let Outcome::Hearing { dates, .. } =

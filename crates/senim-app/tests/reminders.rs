@@ -7,7 +7,7 @@ use common::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use senim_app::services::review::{self, Outcome};
-use senim_app::services::{applications, documents, hearing, publication, reminders};
+use senim_app::services::{applications, documents, procedure, publication, reminders};
 use senim_domain::role::Role;
 use senim_store::{deadlines, dual_tests, outbox};
 
@@ -43,7 +43,7 @@ dual_tests! {
         let early = before(4);
         // АППК Art. 73(1): the day before the last day for a preliminary decision (three working days
         // before the due day), the reviewers are warned, once.
-        let last = hearing::periods(&state).await.unwrap().last_day_to_issue(&calendar, due).unwrap();
+        let last = procedure::periods(&state).await.unwrap().last_day_to_issue(&calendar, due).unwrap();
         assert_eq!(calendar.working_days_left(early, last).unwrap(), 1);
         let sent = reminders::run_due(&state, at(early)).await.unwrap();
         assert_eq!((sent.reminders, sent.messages), (1, 2));

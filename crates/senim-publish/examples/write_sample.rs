@@ -58,8 +58,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         })
         .collect();
-    let feed =
-        opendata::atom_feed(&format!("{site}/feed.atom"), "Senim — басылымдар", &format!("{site}/feed.atom"), &entries);
+    let feed = opendata::atom_feed(
+        &format!("{site}/feed.atom"),
+        "Senim — редакциялар",
+        &format!("{site}/feed.atom"),
+        &entries,
+    );
     std::fs::write(dir.join("feed.atom"), feed)?;
     println!("wrote {files} edition files, 2 signed manifests, keys.json and 3 descriptors to {}", dir.display());
     Ok(())

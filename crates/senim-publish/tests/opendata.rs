@@ -32,11 +32,11 @@ fn atom_feed_is_well_formed_and_escapes_markup() {
     let tricky = "1 added <script>alert(\"Қ\")</script> & 'Ә' excluded";
     let entries =
         [feed_entry(2, "2026-07-01T09:00:00+05:00", tricky), feed_entry(1, "2026-06-05T10:12:03+05:00", "3 added")];
-    let xml = atom_feed("urn:senim:feed", "Басылымдар <&\">", "https://senim.example.kz/feed.atom?x=1&y=2", &entries);
+    let xml = atom_feed("urn:senim:feed", "Редакциялар <&\">", "https://senim.example.kz/feed.atom?x=1&y=2", &entries);
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let feed = doc.root_element();
     assert!(feed.has_tag_name((ATOM, "feed")));
-    assert_eq!(child(feed, "title").text(), Some("Басылымдар <&\">"));
+    assert_eq!(child(feed, "title").text(), Some("Редакциялар <&\">"));
     assert_eq!(child(feed, "id").text(), Some("urn:senim:feed"));
     assert_eq!(child(feed, "updated").text(), Some("2026-07-01T09:00:00+05:00"));
     let link = child(feed, "link");

@@ -39,7 +39,7 @@ fn kazakh_pdf_extracts_with_every_kazakh_letter_and_the_entry() {
     }
     let list = squash(render::list_title(Lang::Kk));
     assert!(kk.contains(&list), "title");
-    assert!(kk.contains(&squash("Денсаулық сақтау министрлігі — 2026-06-05 жылғы 1-басылым")));
+    assert!(kk.contains(&squash("Денсаулық сақтау министрлігі — 2026-06-05 жылғы 1-редакция")));
     assert!(kk.contains("1/1бет"), "page numbers");
 }
 

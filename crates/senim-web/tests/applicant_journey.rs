@@ -54,7 +54,7 @@ dual_tests! {
         // Saving one section left the others as they were.
         let check = app.get(&format!("/applications/{id}/check"), Some(&a)).await.text();
         assert!(check.contains("Көз торын талдау") && check.contains("940140000385") && check.contains("2026-04-01"));
-        assert!(check.contains("Аудиторлық есеп (PDF)"), "missing documents block submission: {check}");
+        assert!(check.contains("Аудиторлық қорытынды (PDF)"), "missing documents block submission: {check}");
 
         // Documents: upload, replace (one per kind), remove; SHA-256 shown.
         let upload = |kind: &'static str, title: &'static str| {
@@ -121,7 +121,7 @@ dual_tests! {
         let page = app.get(&format!("/applications/{id}"), Some(&a)).await.text();
         assert!(page.contains("1-раунд берілді") || page.contains("раунд берілді"), "timeline: {page}");
         let mails = outbox::for_recipient(&app.state.store, "a@koz.kz").await.unwrap();
-        assert!(mails.iter().any(|m| m.subject.starts_with("Өтінім") || m.body.contains("Көз торын талдау")));
+        assert!(mails.iter().any(|m| m.subject.starts_with("Өтініш") || m.body.contains("Көз торын талдау")));
     }
 
     async fn a_notice_is_read_downloaded_corrected_and_resubmitted_with_a_diff(db: TestDb) {
@@ -246,7 +246,7 @@ dual_tests! {
         app.api("POST", &format!("/api/v1/applications/{id}/withdraw"), Some(&token), None).await;
         let subjects: Vec<String> =
             outbox::for_recipient(&app.state.store, "a@koz.kz").await.unwrap().into_iter().map(|m| m.subject).collect();
-        for expected in ["Система анализа", "Начато рассмотрение", "Заявка отозвана"] {
+        for expected in ["Система анализа", "Начато рассмотрение", "Заявление отозвано"] {
             assert!(subjects.iter().any(|s| s.contains(expected)), "{expected} in {subjects:?}");
         }
         // The reviewer still reads Kazakh.

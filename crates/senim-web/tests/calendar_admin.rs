@@ -108,7 +108,7 @@ dual_tests! {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let r = app.form("/admin/hearing", Some(&root), &[("notice_working_days", "5"), ("objection_working_days", "3")]).await;
         assert_eq!(r.status, StatusCode::OK);
-        let periods = senim_web::services::hearing::periods(&app.state).await.unwrap();
+        let periods = senim_web::services::procedure::periods(&app.state).await.unwrap();
         assert_eq!((periods.notice_working_days, periods.objection_working_days), (5, 3));
         let audit = senim_store::audit::for_object(&app.state.store, "hearing").await.unwrap();
         assert!(audit.iter().any(|a| a.action == "hearing.periods"));

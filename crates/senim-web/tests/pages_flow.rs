@@ -33,7 +33,7 @@ dual_tests! {
         let r = app.form(&format!("/applications/{id}/edit"), Some(&a), &fields).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let page = app.get(&format!("/applications/{id}"), Some(&a)).await;
-        assert!(page.text().contains("Аудиторлық есеп (PDF)"), "the missing documents are listed");
+        assert!(page.text().contains("Аудиторлық қорытынды (PDF)"), "the missing documents are listed");
         for kind in ["audit_report", "copyright_certificate"] {
             let r = app.upload(&format!("/applications/{id}/attachments"), Auth::Cookie(Some(&a)), kind, "есеп.pdf", &pdf(kind)).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());

@@ -124,7 +124,7 @@ dual_tests! {
         let pending = h.app.api("GET", "/api/v1/bodies/health/pending", Some(&h.publisher), None).await.json();
         let due = pending[0]["publication_due_on"].as_str().unwrap().to_owned();
         let html = page(&h, "/bodies/health").await;
-        assert!(html.contains(&format!("келесі басылым {due} күнінен кешіктірілмей")), "due date declared");
+        assert!(html.contains(&format!("келесі редакция {due} күнінен кешіктірілмей")), "due date declared");
         let ru = page(&h, "/bodies/health?lang=ru").await;
         assert!(ru.contains(&format!("не позднее {due}")));
 
@@ -140,7 +140,7 @@ dual_tests! {
 
         h.exclude(&number, "Иесінің өтініші").await;
         let html = page(&h, "/bodies/health").await;
-        assert!(html.contains("келесі басылымды күтетін өзгерістер бар"), "an exclusion has no deadline");
+        assert!(html.contains("келесі редакцияны күтетін өзгерістер бар"), "an exclusion has no deadline");
     }
 
     async fn entry_pages_show_fields_history_and_proof_and_outlive_exclusion(db: TestDb) {
@@ -156,7 +156,7 @@ dual_tests! {
         let html = page(&h, &format!("/bodies/health/entries/{kept}")).await;
         assert!(html.contains("<h1>Қалатын жүйе</h1>"));
         for field in ["Жасанды интеллект жүйесінің қолдану саласы (аясы)", "Денсаулық сақтау", "«Аудит» ЖШС, 2026-05-14, Сәйкес келеді",
-                      "971240001315", "1-басылымда"] {
+                      "971240001315", "1-редакцияда"] {
             assert!(html.contains(field), "entry page lacks {field}");
         }
         let proof_url = format!("/api/v1/bodies/health/editions/1/proof/{kept}");
@@ -175,7 +175,7 @@ dual_tests! {
         let html = page(&h, &format!("/bodies/health/entries/{gone}")).await;
         assert!(html.contains("<h1>Кететін жүйе</h1>"), "an excluded entry stays readable");
         assert!(html.contains("тізбеден алынып тасталды"));
-        assert!(html.contains("2-басылымда") && html.contains("Себебі: Иесінің өтініші бойынша"));
+        assert!(html.contains("2-редакцияда") && html.contains("Себебі: Иесінің өтініші бойынша"));
         assert!(html.contains(&format!("/api/v1/bodies/health/editions/1/proof/{gone}")), "proof from the last edition holding it");
         let ru = page(&h, &format!("/bodies/health/entries/{gone}?lang=ru")).await;
         assert!(ru.contains("Исключена из перечня в редакции № 2"));
@@ -208,7 +208,7 @@ dual_tests! {
 
     async fn edition_history_and_diff_between_any_two_editions(db: TestDb) {
         let h = Health::new(db).await;
-        assert!(page(&h, "/bodies/health/editions").await.contains("Басылым әлі жарияланған жоқ"));
+        assert!(page(&h, "/bodies/health/editions").await.contains("Редакция әлі жарияланған жоқ"));
         assert_eq!(h.app.get("/bodies/health/editions/diff", None).await.status, StatusCode::NOT_FOUND);
         let first = h.include(complete_form("Бірінші жүйе")).await;
         h.publish().await;
@@ -240,7 +240,7 @@ dual_tests! {
         assert!(diff.contains("<option value=\"1\" selected>"));
         // Default: the previous and the current edition; either order works.
         let default = page(&h, "/bodies/health/editions/diff").await;
-        assert!(default.contains("2-басылым мен 3-басылымның айырмашылығы"));
+        assert!(default.contains("2-редакция мен 3-редакцияның айырмашылығы"));
         let back = page(&h, "/bodies/health/editions/diff?from=3&to=1").await;
         let added_back = &back[back.find("Қосылған жазбалар").unwrap()..back.find("Алынып тасталған жазбалар").unwrap()];
         assert!(added_back.contains(&first));
@@ -428,12 +428,12 @@ dual_tests! {
         let r = h.app.upload("/verify", Auth::Cookie(None), "", "list.csv", &csv).await;
         assert_eq!(r.status, StatusCode::OK);
         let html = r.text();
-        assert!(html.contains("Бұл файл мына жарияланған басылымның файлы"), "{html}");
+        assert!(html.contains("Бұл файл мына жарияланған редакцияның файлы"), "{html}");
         assert!(html.contains(r#"<a href="/bodies/health/editions/1/files/1.kk.csv">1.kk.csv</a>"#));
         assert_no_personal_data("/verify", &html);
 
         let html = h.app.upload("/verify", Auth::Cookie(None), "", "other.pdf", &pdf("басқа")).await.text();
-        assert!(html.contains("Бұл файл жарияланған бірде-бір басылымға сәйкес келмейді."));
+        assert!(html.contains("Бұл файл жарияланған бірде-бір редакцияға сәйкес келмейді."));
         let html = h.app.upload("/verify", Auth::Cookie(None), "", "x.exe", b"MZ").await.text();
         assert!(html.contains("Тек PDF, CSV, XLSX, HTML немесе JSON"));
     }

@@ -16,6 +16,7 @@ pub mod lists;
 pub mod mailer;
 pub mod notify;
 pub mod preview;
+pub mod procedure;
 pub mod publication;
 pub mod reminders;
 pub mod reports;

@@ -88,7 +88,7 @@ pub async fn run_due(state: &AppState, now: Timestamp) -> ServiceResult<Sent> {
     let mut staff: BTreeMap<String, Vec<User>> = BTreeMap::new();
     let mut due: Vec<Due> = Vec::new();
 
-    let periods = super::hearing::periods(state).await?;
+    let periods = super::procedure::periods(state).await?;
     for case in senim_store::staff::queue(&state.store, &QueueFilter::default()).await? {
         let app = &case.item.application;
         let body_staff = staff_of(state, &mut staff, &app.body_code).await?;

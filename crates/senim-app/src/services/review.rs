@@ -17,8 +17,8 @@ use senim_store::{Tx, audit, bodies, entries, users};
 use serde_json::json;
 
 use super::accounts::user_lang;
-use super::hearing;
 use super::notify::mail;
+use super::procedure;
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
 use crate::i18n::t;
@@ -144,8 +144,8 @@ pub async fn decide_as(
     let staff = users::staff_of(&state.store, &body_code).await?;
     // The owner never changes: read before the write transaction (see `applications::attach`).
     let owner = users::by_id(&state.store, &seen.owner_user_id).await?.ok_or(ServiceError::NotFound)?;
-    let position = hearing::official_position(state, user, position).await?;
-    let periods = hearing::periods(state).await?;
+    let position = procedure::official_position(state, user, position).await?;
+    let periods = procedure::periods(state).await?;
     let due_on = apps::rounds(&state.store, id)
         .await?
         .into_iter()
@@ -172,8 +172,8 @@ pub async fn decide_as(
             };
             apps::insert_review(&mut tx, &review).await?;
             apps::set_status(&mut tx, id, app.status, next).await?;
-            let act =
-                hearing::adopt(&mut tx, user, &app, ActKind::Inclusion, &position, LangText::new(), today, now).await?;
+            let act = procedure::adopt(&mut tx, user, &app, ActKind::Inclusion, &position, LangText::new(), today, now)
+                .await?;
             include_in(&mut tx, state, user, &app, &body, &owner, &staff, &checklist, today, &act).await?
         }
         Decision::Nonconformity(failed) => {

@@ -35,7 +35,7 @@ pub(super) fn labels(lang: Lang) -> Labels {
 
 fn edition_label(lang: Lang, edition: u32) -> String {
     match lang {
-        Lang::Kk => format!("{edition}-басылым"),
+        Lang::Kk => format!("{edition}-редакция"),
         Lang::Ru => format!("Редакция № {edition}"),
         Lang::En => format!("Edition {edition}"),
     }

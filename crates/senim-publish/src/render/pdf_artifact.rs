@@ -20,7 +20,7 @@ const WIDTHS: [f32; 11] = [3.0, 14.0, 13.0, 10.0, 18.0, 16.0, 7.5, 11.0, 10.5, 8
 /// "edition N of DATE" in `lang`.
 fn edition_of(lang: Lang, number: u32, date: Date) -> String {
     match lang {
-        Lang::Kk => format!("{date} жылғы {number}-басылым"),
+        Lang::Kk => format!("{date} жылғы {number}-редакция"),
         Lang::Ru => format!("редакция № {number} от {date}"),
         Lang::En => format!("edition {number} of {date}"),
     }

@@ -55,7 +55,7 @@ pub async fn queue(
     let items = review::staff_queue(&state, &user, q.filter(&user)).await.map_err(|e| ApiError::from(e).lang(lang))?;
     let today = kz_date(Timestamp::now());
     let calendar = state.calendar();
-    let periods = crate::services::hearing::periods(&state).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    let periods = crate::services::procedure::periods(&state).await.map_err(|e| ApiError::from(e).lang(lang))?;
     Ok(Json(
         items
             .into_iter()

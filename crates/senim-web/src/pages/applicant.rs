@@ -95,7 +95,7 @@ pub struct ShowPage {
     pub diffs: Vec<super::case::RoundDiff>,
     pub reference: String,
     /// АППК Arts. 73, 74: the hearing and the acts.
-    pub hearing: super::hearing::Panel,
+    pub hearing: super::hearing_panel::Panel,
 }
 
 impl ShowPage {
@@ -131,7 +131,7 @@ pub(super) async fn page_with_hearing(
     p: Ctx,
     state: &AppState,
     app: Application,
-    posted: super::hearing::Posted,
+    posted: super::hearing_panel::Posted,
 ) -> Response {
     show_page_with(p, state, app, (String::new(), String::new()), String::new(), posted).await
 }
@@ -142,7 +142,7 @@ async fn show_page_with(
     app: Application,
     (upload_error, selected_kind): (String, String),
     withdraw_error: String,
-    posted: super::hearing::Posted,
+    posted: super::hearing_panel::Posted,
 ) -> Response {
     let attachments = apps::attachments(&state.store, &app.id).await.unwrap_or_default();
     let rounds = apps::rounds(&state.store, &app.id).await.unwrap_or_default();
@@ -164,7 +164,7 @@ async fn show_page_with(
     let tasks = if app.status.is_editable() { super::tasks::tasks(&p, &app, &attachments, &missing) } else { vec![] };
     let timeline = super::case::timeline(&p, state, &app.id).await;
     let diffs = super::case::diffs(&p, &rounds);
-    let hearing = super::hearing::panel(&p, state, &app, posted).await;
+    let hearing = super::hearing_panel::panel(&p, state, &app, posted).await;
     let page = ShowPage {
         hearing,
         tasks,

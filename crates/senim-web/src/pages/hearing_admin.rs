@@ -11,7 +11,7 @@ use senim_domain::role::Role;
 use super::signup::SimpleForm;
 use super::{Ctx, error_page, require_user};
 use crate::AppState;
-use crate::services::{ServiceError, hearing};
+use crate::services::{ServiceError, procedure};
 
 fn form(p: Ctx, notice: &str, objection: &str, errors: Vec<FieldError>, saved: bool) -> Response {
     let mut f = SimpleForm::new(p, "hearing-periods-title", "/admin/hearing", "hearing-periods-save")
@@ -32,7 +32,7 @@ pub async fn show(p: Ctx, State(state): State<AppState>) -> Response {
         Ok(_) => return error_page(&p, StatusCode::FORBIDDEN, "page-forbidden"),
         Err(r) => return r,
     }
-    let periods = hearing::periods(&state).await.unwrap_or_default();
+    let periods = procedure::periods(&state).await.unwrap_or_default();
     form(p, &periods.notice_working_days.to_string(), &periods.objection_working_days.to_string(), vec![], false)
 }
 
@@ -65,7 +65,7 @@ pub async fn save(p: Ctx, State(state): State<AppState>, Form(f): Form<PeriodsFo
     if !errors.is_empty() {
         return form(p, &f.notice_working_days, &f.objection_working_days, errors, false);
     }
-    match hearing::set_periods(&state, &user, periods).await {
+    match procedure::set_periods(&state, &user, periods).await {
         Ok(()) => form(p, &f.notice_working_days, &f.objection_working_days, vec![], true),
         Err(ServiceError::Invalid(errors)) => form(p, &f.notice_working_days, &f.objection_working_days, errors, false),
         Err(e) => super::service_error(&p, e),

@@ -19,6 +19,7 @@ pub mod entry;
 pub mod form;
 pub mod hearing;
 pub mod hearing_admin;
+pub mod hearing_panel;
 pub mod list;
 pub mod opendata;
 pub mod organisation;

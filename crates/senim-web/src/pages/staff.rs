@@ -139,7 +139,7 @@ pub async fn queue(p: Ctx, State(state): State<AppState>, Query(q): Query<QueueQ
     };
     let today = kz_date(Timestamp::now());
     let calendar = state.calendar();
-    let periods = crate::services::hearing::periods(&state).await.unwrap_or_default();
+    let periods = crate::services::procedure::periods(&state).await.unwrap_or_default();
     let rows = items
         .into_iter()
         .map(|s| QueueRow {
@@ -227,7 +227,7 @@ pub struct ExaminePage {
     /// Rules §6, fourth paragraph: the audit report against the round's facts.
     pub audit_check: Option<crate::services::crosscheck::AuditCheck>,
     /// АППК Arts. 73, 74: the hearing and the acts.
-    pub hearing: super::hearing::Panel,
+    pub hearing: super::hearing_panel::Panel,
 }
 
 impl ExaminePage {
@@ -322,7 +322,7 @@ pub(super) async fn examine_with_hearing(
     state: &AppState,
     user: &User,
     id: &str,
-    posted: super::hearing::Posted,
+    posted: super::hearing_panel::Posted,
 ) -> Response {
     examine_page(p, state, user, id, (ChecklistInput::default(), vec![]), posted).await
 }
@@ -333,7 +333,7 @@ async fn examine_page(
     user: &User,
     id: &str,
     (input, errors): (ChecklistInput, Vec<FieldError>),
-    posted: super::hearing::Posted,
+    posted: super::hearing_panel::Posted,
 ) -> Response {
     let app = match app_svc::visible(state, user, id).await {
         Ok(a) => a,
@@ -346,7 +346,7 @@ async fn examine_page(
     let values = flatten(round.as_ref().map_or(&app.form, |r| &r.form));
     let status =
         if errors.is_empty() && posted.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let hearing = super::hearing::panel(&p, state, &app, posted).await;
+    let hearing = super::hearing_panel::panel(&p, state, &app, posted).await;
     let assignee = match senim_store::staff::assignee(&state.store, id).await.ok().flatten() {
         Some(a) => senim_store::users::by_id(&state.store, &a).await.ok().flatten().map(|u| u.name),
         None => None,
