@@ -61,14 +61,19 @@ fn report_pdf(lines: &[String]) -> Vec<u8> {
     doc.render().expect("the report renders")
 }
 
-/// The report of `complete_form(system)`'s facts, with `bin` and `date` as written by the auditor.
-fn report_of(system: &str, bin: &str, date: &str) -> Vec<u8> {
-    report_pdf(&[
+/// The lines of a report of `complete_form(system)`'s facts, with `bin` and `date` as written by the
+/// auditor.
+fn report_lines(system: &str, bin: &str, date: &str) -> Vec<String> {
+    vec![
         format!("Жүйе: «{system}»."),
         format!("Тапсырыс беруші: «Дәрігер AI» ЖШС, БСН {bin}."),
         format!("Аудитор: «Аудит» ЖШС. Аудит күні: {date}."),
         "Қорытынды: жүйе ақпараттық қауіпсіздік талаптарына сәйкес келеді.".to_owned(),
-    ])
+    ]
+}
+
+fn report_of(system: &str, bin: &str, date: &str) -> Vec<u8> {
+    report_pdf(&report_lines(system, bin, date))
 }
 
 /// A scanned report: one page that is only an image, no text layer.
@@ -169,7 +174,10 @@ dual_tests! {
     async fn rules_6_fourth_paragraph_the_audit_report_is_cross_checked_fact_by_fact(db: TestDb) {
         let b = Body::new(db).await;
         let app = &b.app;
-        let good = report_of("Дәрігер-AI", "9712 4000 1315", "2026 жылғы 14 мамыр");
+        let mut lines = report_lines("Дәрігер-AI", "9712 4000 1315", "2026 жылғы 14 мамыр");
+        lines.push("Оқыту деректерінің кітапханалары бағаланды: міндетті метадеректер бар.".to_owned());
+        lines.push("Заңның 17-бабының 3-тармағында тыйым салынған функционал анықталған жоқ.".to_owned());
+        let good = report_pdf(&lines);
         let (good_id, _) = app.submit_application(&b.applicant, complete_form("Дәрігер-AI"), &good).await;
         let bad = report_of("Басқа жүйе", "971240001316", "2026 жылғы 15 мамыр");
         let (bad_id, _) = app.submit_application(&b.applicant, complete_form("Дәрігер-AI"), &bad).await;
@@ -186,6 +194,12 @@ dual_tests! {
             assert_eq!(f[fact]["page"], 1);
         }
         assert_eq!(f["bin_iin"]["matched"], "9712 4000 1315");
+        // Order No. 263, item 13-1: where the report assesses the training data and Art. 17(3).
+        let points = check["ai_points"].as_array().unwrap();
+        assert_eq!(points.len(), 2);
+        assert_eq!((points[0]["point"].as_str(), points[0]["result"].as_str()), (Some("training_data"), Some("found")));
+        assert_eq!((points[1]["point"].as_str(), points[1]["page"].as_u64()), (Some("prohibited_functionality"), Some(1)));
+        assert!(points[1]["excerpt"].as_str().unwrap().contains("17-бабының 3-тармағында"));
         assert!(f["audit_date"]["excerpt"].as_str().unwrap().contains("2026 жылғы 14 мамыр"));
         // Extracted once and kept.
         let sha = check["sha256"].as_str().unwrap();
@@ -199,6 +213,8 @@ dual_tests! {
         for fact in ["owner_name", "auditor", "conclusions"] {
             assert_eq!(f[fact]["result"], "found", "{fact}");
         }
+        let points = r.json()["ai_points"].clone();
+        assert!(points.as_array().unwrap().iter().all(|p| p["result"] == "missing"), "{points}");
 
         let r = app.api("GET", &format!("/api/v1/applications/{scan_id}/audit-check"), Some(&b.reviewer), None).await;
         let check = r.json();
@@ -211,7 +227,8 @@ dual_tests! {
         assert!(html.contains("1-бетте табылды"), "found on page 1");
         assert!(!html.contains("class=\"mismatch\""));
         let html = app.get(&format!("/review/{bad_id}"), Some(&cookie)).await.text();
-        assert_eq!(html.matches("class=\"mismatch\"").count(), 3);
+        assert_eq!(html.matches("class=\"mismatch\"").count(), 5, "three facts and both AI points");
+        assert!(html.contains("17-бабының 3-тармағында тыйым салынған функционалдың жоқтығы"));
         assert!(html.contains("Табылмады"));
         let html = app.get(&format!("/review/{scan_id}?lang=en"), Some(&cookie)).await.text();
         assert!(html.contains("has no text layer"), "a scan says so");

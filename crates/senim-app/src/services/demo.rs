@@ -173,18 +173,28 @@ fn pass() -> CheckOutcome {
 /// `wrong_bin`, the report names a different BIN/IIN (the cross-check shows the mismatch).
 pub fn audit_report_pdf(form: &senim_domain::application::ApplicationForm, wrong_bin: bool) -> anyhow::Result<Vec<u8>> {
     let date = form.audit.date.unwrap_or(jiff::civil::date(2026, 1, 15));
-    let mut doc =
-        senim_pdf::Document::new(senim_pdf::Meta::new("Ақпараттық жүйе аудитінің есебі", senim_pdf::Lang::Kk, date));
+    let mut doc = senim_pdf::Document::new(senim_pdf::Meta::new(
+        "Ақпараттық жүйе аудитінің аудиторлық қорытындысы",
+        senim_pdf::Lang::Kk,
+        date,
+    ));
     let bin = if wrong_bin { "990340005678".to_owned() } else { form.applicant.bin_iin.clone() };
     let kk = |t: &LangText| t.best(Lang::Kk).to_owned();
-    doc.heading("Ақпараттық жүйе аудитінің есебі")
+    doc.heading("Ақпараттық жүйе аудитінің аудиторлық қорытындысы")
         .field("Жүйе", kk(&form.system.name))
         .field("Тапсырыс беруші", form.applicant.name.clone())
         .field("БСН/ЖСН", bin)
         .field("Аудитор", kk(&form.audit.auditor))
         .field("Аудит күні", date.strftime("%d.%m.%Y").to_string())
         .subheading("Қорытынды")
-        .paragraph(kk(&form.audit.conclusions));
+        .paragraph(kk(&form.audit.conclusions))
+        // Order No. 263, item 13-1: the AI audit's two points.
+        .paragraph(
+            "Оқыту деректерінің кітапханалары бағаланды: деректер заңды жолмен алынған, міндетті метадеректер бар.",
+        )
+        .paragraph(
+            "«Жасанды интеллект туралы» Заңның 17-бабының 3-тармағында тыйым салынған функционал анықталған жоқ.",
+        );
     doc.render().map_err(|e| anyhow::anyhow!("audit report PDF: {e}"))
 }
 

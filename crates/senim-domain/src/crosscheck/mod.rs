@@ -16,16 +16,19 @@ use serde::Serialize;
 use crate::application::ApplicationForm;
 use crate::lang::LangText;
 
+mod ai_points;
 mod dates;
+mod matching;
 
+pub use ai_points::{AiPoint, PointCheck};
 pub use dates::date_forms;
+pub use matching::Finding;
+use matching::{CONTEXT, Normalized, find_any, needle, one_line};
 
 /// Below this many letters and digits in the whole report, it is taken to have no text layer.
 const MIN_TEXT: usize = 40;
 /// Share of a long text's words that must appear on one page for a partial match, in percent.
 const PARTIAL_AT: u8 = 60;
-/// Characters of context shown either side of a match.
-const CONTEXT: usize = 60;
 
 /// A fact of the application that the audit report must state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,20 +58,6 @@ impl Fact {
     }
 }
 
-/// Where (and whether) a fact appears in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
-pub enum Finding {
-    /// Appears as written: on `page` (1-based), with the text around it.
-    Found { page: usize, matched: String, excerpt: String },
-    /// A long text of which only `percent` of the words appear together, on `page`.
-    Partial { page: usize, percent: u8 },
-    /// Does not appear anywhere in the report.
-    Missing,
-    /// The application does not state the fact, so there is nothing to look for.
-    NotGiven,
-}
-
 /// One line of the cross-check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactCheck {
@@ -83,8 +72,9 @@ pub struct FactCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "report", rename_all = "snake_case")]
 pub enum CrossCheck {
-    /// The report has a text layer; each fact's finding.
-    Checked { pages: usize, facts: Vec<FactCheck> },
+    /// The report has a text layer; each fact's finding, and where it speaks of the AI audit's two
+    /// points (Order No. 263, item 13-1).
+    Checked { pages: usize, facts: Vec<FactCheck>, ai_points: Vec<PointCheck> },
     /// No text layer (a scan): nothing can be checked automatically.
     NoText { pages: usize },
 }
@@ -125,7 +115,8 @@ pub fn cross_check(form: &ApplicationForm, pages: &[String]) -> CrossCheck {
             FactCheck { fact, expected, finding }
         })
         .collect();
-    CrossCheck::Checked { pages: pages.len(), facts }
+    let ai_points = ai_points::check(&normalized);
+    CrossCheck::Checked { pages: pages.len(), facts, ai_points }
 }
 
 fn texts(t: &LangText) -> Vec<String> {
@@ -150,102 +141,6 @@ fn expected(form: &ApplicationForm, fact: Fact) -> Vec<String> {
         Fact::AuditDate => form.audit.date.map(|d| vec![d.to_string()]).unwrap_or_default(),
         Fact::Conclusions => texts(&form.audit.conclusions),
     }
-}
-
-/// A page's text reduced for matching, with a map back to the original characters.
-struct Normalized {
-    original: Vec<char>,
-    text: Vec<char>,
-    /// For each character of `text`, its index in `original`.
-    at: Vec<usize>,
-}
-
-fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\'' | '«' | '»' | '“' | '”' | '„' | '‘' | '’' | '`' | '‹' | '›')
-}
-
-impl Normalized {
-    fn new(s: &str) -> Normalized {
-        let original: Vec<char> = s.chars().collect();
-        let mut text = Vec::with_capacity(original.len());
-        let mut at = Vec::with_capacity(original.len());
-        let mut space = true;
-        for (i, &c) in original.iter().enumerate() {
-            if c == '\u{ad}' || is_quote(c) {
-                continue;
-            }
-            if c.is_whitespace() {
-                if !space {
-                    text.push(' ');
-                    at.push(i);
-                    space = true;
-                }
-                continue;
-            }
-            let c = match c {
-                '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
-                'ё' | 'Ё' => 'е',
-                _ => c,
-            };
-            for l in c.to_lowercase() {
-                text.push(l);
-                at.push(i);
-            }
-            space = false;
-        }
-        if text.last() == Some(&' ') {
-            text.pop();
-            at.pop();
-        }
-        Normalized { original, text, at }
-    }
-
-    fn find(&self, needle: &[char]) -> Option<usize> {
-        if needle.is_empty() || needle.len() > self.text.len() {
-            return None;
-        }
-        self.text.windows(needle.len()).position(|w| w == needle)
-    }
-
-    /// The original text around `text[start..end]`, on one line.
-    fn excerpt(&self, start: usize, end: usize) -> (String, String) {
-        let from = self.at[start];
-        let to = self.at[end - 1] + 1;
-        let matched: String = self.original[from..to].iter().collect();
-        let a = from.saturating_sub(CONTEXT);
-        let b = (to + CONTEXT).min(self.original.len());
-        let mut excerpt = String::new();
-        if a > 0 {
-            excerpt.push('…');
-        }
-        excerpt.extend(self.original[a..b].iter());
-        if b < self.original.len() {
-            excerpt.push('…');
-        }
-        (one_line(&matched), one_line(&excerpt))
-    }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn needle(s: &str) -> Vec<char> {
-    Normalized::new(s).text
-}
-
-/// The first of the candidate texts found, on the earliest page.
-fn find_any(candidates: &[String], pages: &[Normalized]) -> Finding {
-    for (n, page) in pages.iter().enumerate() {
-        for c in candidates {
-            let needle = needle(c);
-            if let Some(start) = page.find(&needle) {
-                let (matched, excerpt) = page.excerpt(start, start + needle.len());
-                return Finding::Found { page: n + 1, matched, excerpt };
-            }
-        }
-    }
-    Finding::Missing
 }
 
 /// A number, whatever single spaces or line breaks the report puts between its digits — but not

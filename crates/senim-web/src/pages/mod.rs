@@ -9,6 +9,7 @@ pub mod account;
 pub mod admin;
 pub mod amend;
 pub mod applicant;
+pub mod audit_view;
 pub mod calendar_admin;
 pub mod case;
 mod ctx;

@@ -264,55 +264,17 @@ impl ExaminePage {
             .map(|(code, ok)| (self.p.t(&format!("point-{code}")), ok))
             .collect()
     }
-    /// The cross-check's lines: fact, what the application says, the finding in words, whether it is a
-    /// mismatch, and the excerpt of the report.
+    /// The cross-check's lines (`audit_view::fact_lines`).
     pub fn crosscheck_lines(&self) -> Vec<(String, String, String, bool, String)> {
-        use senim_domain::crosscheck::{CrossCheck, Finding};
-        let Some(crate::services::crosscheck::AuditCheck::Read { check: CrossCheck::Checked { facts, .. }, .. }) =
-            &self.audit_check
-        else {
-            return vec![];
-        };
-        facts
-            .iter()
-            .map(|f| {
-                let label = self.p.t(&format!("fact-{}", f.fact.code()));
-                let expected = f.expected.join(" / ");
-                let (text, bad, excerpt) = match &f.finding {
-                    Finding::Found { page, excerpt, .. } => {
-                        (self.p.ta("finding-found", "page", &page.to_string()), false, excerpt.clone())
-                    }
-                    Finding::Partial { page, percent } => (
-                        self.p.t_two("finding-partial", "page", &page.to_string(), "percent", &percent.to_string()),
-                        true,
-                        String::new(),
-                    ),
-                    Finding::Missing => (self.p.t("finding-missing"), true, String::new()),
-                    Finding::NotGiven => (self.p.t("finding-not-given"), false, String::new()),
-                };
-                (label, expected, text, bad, excerpt)
-            })
-            .collect()
+        super::audit_view::fact_lines(&self.p, self.audit_check.as_ref())
+    }
+    /// The AI audit's two points (`audit_view::ai_point_lines`).
+    pub fn ai_point_lines(&self) -> Vec<(String, String, bool, String)> {
+        super::audit_view::ai_point_lines(&self.p, self.audit_check.as_ref())
     }
     /// The cross-check's headline.
     pub fn crosscheck_summary(&self) -> String {
-        use crate::services::crosscheck::AuditCheck;
-        use senim_domain::crosscheck::CrossCheck;
-        match &self.audit_check {
-            None => String::new(),
-            Some(AuditCheck::NoReport) => self.p.t("crosscheck-no-report"),
-            Some(AuditCheck::Unreadable { .. }) => self.p.t("crosscheck-unreadable"),
-            Some(AuditCheck::Read { check: CrossCheck::NoText { pages }, .. }) => {
-                self.p.ta("crosscheck-no-text", "pages", &pages.to_string())
-            }
-            Some(AuditCheck::Read { check: c @ CrossCheck::Checked { pages, .. }, .. }) => self.p.t_two(
-                "crosscheck-summary",
-                "pages",
-                &pages.to_string(),
-                "mismatches",
-                &c.mismatches().to_string(),
-            ),
-        }
+        super::audit_view::summary(&self.p, self.audit_check.as_ref())
     }
 }
 
