@@ -58,7 +58,7 @@ pub async fn bodies(State(state): State<AppState>) -> Result<Json<Vec<BodySummar
 #[utoipa::path(get, path = "/api/v1/id/{number}", tag = "public",
     params(("number" = String, Path, description = "12-digit BIN or IIN")),
     responses((status = 200, description = "`{valid, kind, …decoded parts}`", body = Object),
-        (status = 422, description = "not twelve digits: problem JSON", body = Object)))]
+        (status = 422, description = "not twelve digits: problem JSON (`application/problem+json`), field `number`, code `bin_iin.format`")))]
 pub async fn id_check(
     ApiLang(lang): ApiLang,
     Path(number): Path<String>,
