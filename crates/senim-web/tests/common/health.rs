@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use senim_domain::role::Role;
 use serde_json::{Value, json};
 
-use super::{Auth, Reply, TestApp, complete_form, pdf};
+use super::{Reply, TestApp, complete_form, pdf};
 
 pub struct Health {
     pub app: TestApp,
@@ -30,16 +30,7 @@ impl Health {
     /// Applies with `form`, includes it and returns the registry number (not yet published).
     pub async fn include(&self, form: Value) -> String {
         let app = &self.app;
-        let r = app.api("POST", "/api/v1/applications", Some(&self.applicant), Some(form)).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        let id = r.json()["id"].as_str().unwrap().to_owned();
-        for kind in ["audit_report", "copyright_certificate"] {
-            let path = format!("/api/v1/applications/{id}/attachments");
-            let r = app.upload(&path, Auth::Token(&self.applicant), kind, "d.pdf", &pdf(kind)).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        }
-        let r = app.api("POST", &format!("/api/v1/applications/{id}/submit"), Some(&self.applicant), None).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let id = app.submit_application(&self.applicant, form, &pdf("audit_report")).await.0;
         let pass =
             json!({"checks": {"completeness": {"pass": true}, "copyright": {"pass": true}, "audit": {"pass": true}}});
         let r = app.api("POST", &format!("/api/v1/applications/{id}/review"), Some(&self.reviewer), Some(pass)).await;
