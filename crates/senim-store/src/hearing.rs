@@ -279,23 +279,7 @@ pub async fn acts(store: &Store, application_id: &str) -> Result<Vec<Act>> {
 
 /// The next act serial of a body for a year, taken inside the decision's transaction.
 pub async fn next_act_serial(tx: &mut Tx<'_>, body_code: &str, year: i16) -> Result<u32> {
-    let year = i64::from(year);
-    let serial: i64 = on_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO act_counters (body_code, year, last_serial) VALUES ($1, $2, 0) \
-             ON CONFLICT (body_code, year) DO NOTHING",
-        )
-        .bind(body_code).bind(year)
-        .execute(&mut *c)
-        .await.map(|r| r.rows_affected())?;
-        sqlx::query_scalar(
-            "UPDATE act_counters SET last_serial = last_serial + 1 WHERE body_code = $1 AND year = $2 RETURNING last_serial",
-        )
-        .bind(body_code).bind(year)
-        .fetch_one(&mut *c)
-        .await
-    })?;
-    u32::try_from(serial).map_err(|_| StoreError::corrupt("act serial out of range"))
+    crate::next_serial(tx, crate::Counter::Act, body_code, year).await
 }
 
 /// The official's position as their last act named it.

@@ -96,6 +96,40 @@ impl From<serde_json::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A per-body, per-year serial: registry numbers (`registry_counters`) and act numbers (`act_counters`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Counter {
+    Registry,
+    Act,
+}
+
+/// Takes the next serial of `counter` for a body and year, inside the caller's transaction (the row
+/// lock serialises concurrent takers).
+pub(crate) async fn next_serial(tx: &mut Tx<'_>, counter: Counter, body_code: &str, year: i16) -> Result<u32> {
+    let table = match counter {
+        Counter::Registry => "registry_counters",
+        Counter::Act => "act_counters",
+    };
+    let year = i64::from(year);
+    let insert = format!(
+        "INSERT INTO {table} (body_code, year, last_serial) VALUES ($1, $2, 0) ON CONFLICT (body_code, year) DO NOTHING"
+    );
+    let update = format!(
+        "UPDATE {table} SET last_serial = last_serial + 1 WHERE body_code = $1 AND year = $2 RETURNING last_serial"
+    );
+    let serial: i64 = on_tx!(tx, c => {
+        sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
+            .bind(body_code).bind(year)
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())?;
+        sqlx::query_scalar(sqlx::AssertSqlSafe(update.clone()))
+            .bind(body_code).bind(year)
+            .fetch_one(&mut *c)
+            .await
+    })?;
+    u32::try_from(serial).map_err(|_| StoreError::corrupt(format!("{table} serial out of range")))
+}
+
 /// Turns a unique-constraint violation into [`StoreError::Conflict`].
 pub(crate) fn conflict_on_unique(e: sqlx::Error, what: &str) -> StoreError {
     match &e {

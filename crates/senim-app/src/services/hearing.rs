@@ -9,7 +9,7 @@ use senim_domain::lang::LangText;
 use senim_domain::review::{ChecklistInput, Decision};
 use senim_domain::role::Role;
 use senim_domain::status::{Action, Status};
-use senim_store::applications::{self as apps, Application, Review};
+use senim_store::applications::{self as apps, Application};
 use senim_store::hearing::{self as store, Act, ActKind, Objection, Preliminary, StoredHearing};
 use senim_store::users::{self, User};
 use senim_store::{Tx, audit, bodies};
@@ -20,7 +20,7 @@ use super::accounts::user_lang;
 use super::applications::visible;
 use super::notify::mail;
 use super::procedure::{adopt, official_position};
-use super::review::{Outcome, include_in, reviewer_body};
+use super::review::{Outcome, include_in, record_decision, reviewer_body};
 use super::{ServiceError, ServiceResult};
 use crate::AppState;
 use crate::i18n::t;
@@ -278,17 +278,7 @@ pub async fn decide(
     let mut tx = state.store.begin().await?;
     let (app, _) = in_hearing(&mut tx, state, id).await?;
     let next = app.status.apply(if include { Action::Include } else { Action::Notice })?;
-    let review = Review {
-        id: uuid::Uuid::new_v4().to_string(),
-        application_id: app.id.clone(),
-        round: app.current_round,
-        reviewer_id: user.id.clone(),
-        checks: checklist.clone(),
-        decision: next,
-        decided_at: senim_store::rfc3339(now),
-    };
-    apps::insert_review(&mut tx, &review).await?;
-    apps::set_status(&mut tx, id, app.status, next).await?;
+    record_decision(&mut tx, user, &app, &checklist, next, now).await?;
     let kind = if include { ActKind::Inclusion } else { ActKind::Nonconformity };
     let act = adopt(&mut tx, user, &app, kind, &position, considered, today, now).await?;
     let outcome = if include {

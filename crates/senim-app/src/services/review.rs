@@ -161,17 +161,7 @@ pub async fn decide_as(
     let outcome = match checklist.decision() {
         Decision::Include => {
             let next = app.status.apply(Action::Include)?;
-            let review = Review {
-                id: uuid::Uuid::new_v4().to_string(),
-                application_id: app.id.clone(),
-                round: app.current_round,
-                reviewer_id: user.id.clone(),
-                checks: checklist.clone(),
-                decision: next,
-                decided_at: senim_store::rfc3339(now),
-            };
-            apps::insert_review(&mut tx, &review).await?;
-            apps::set_status(&mut tx, id, app.status, next).await?;
+            record_decision(&mut tx, user, &app, &checklist, next, now).await?;
             let act = procedure::adopt(&mut tx, user, &app, ActKind::Inclusion, &position, LangText::new(), today, now)
                 .await?;
             include_in(&mut tx, state, user, &app, &body, &owner, &staff, &checklist, today, &act).await?
@@ -215,6 +205,29 @@ pub async fn decide_as(
     };
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Records the round's final checklist and moves the application to `next` (an inclusion or a notice).
+pub(super) async fn record_decision(
+    tx: &mut Tx<'_>,
+    user: &User,
+    app: &Application,
+    checklist: &Checklist,
+    next: Status,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    let review = Review {
+        id: uuid::Uuid::new_v4().to_string(),
+        application_id: app.id.clone(),
+        round: app.current_round,
+        reviewer_id: user.id.clone(),
+        checks: checklist.clone(),
+        decision: next,
+        decided_at: senim_store::rfc3339(now),
+    };
+    apps::insert_review(tx, &review).await?;
+    apps::set_status(tx, &app.id, app.status, next).await?;
+    Ok(())
 }
 
 /// Rules §7: includes the round's system in the List by `act`: the registry number, the entry awaiting
